@@ -10,7 +10,7 @@
 
 #include <linux/jump_label_ratelimit.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -218,12 +218,13 @@ struct cardsnoop_vm {
 	u64 va_end;
 
 	/**
-	 * @lock: the sequence lock.  Protects @seq, @invalidating and
-	 * @attachments; held by readers while they copy from a backing and
-	 * by mmap faults while they insert a PTE.  Innermost: taken under
-	 * the VM lock and mmap_lock, never the other way around.
+	 * @lock: the sequence lock.  Written by the invalidation paths, which
+	 * change @seq, @invalidating and @attachments under it; read-held by
+	 * snooper reads while they copy from a backing and by mmap faults
+	 * while they insert PTEs, so an invalidation waits for them.  Taken
+	 * under the VM lock and mmap_lock, never the other way around.
 	 */
-	struct mutex lock;
+	struct rw_semaphore lock;
 
 	/**
 	 * @seq: odd while an invalidation is in progress.  Written under
@@ -253,7 +254,7 @@ struct cardsnoop_inval {
 	struct cardsnoop_vm *vm;
 };
 
-DECLARE_STATIC_KEY_DEFERRED_FALSE(cardsnoop_attached);
+extern struct static_key_false_deferred cardsnoop_attached;
 
 struct cardsnoop_device *
 cardsnoop_register(struct drm_device *drm,
