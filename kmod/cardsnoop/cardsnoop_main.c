@@ -56,9 +56,12 @@ static int cardsnoop_fs_init_fs_context(struct fs_context *fc)
 	return init_pseudo(fc, CARDSNOOP_FS_MAGIC) ? 0 : -ENOMEM;
 }
 
+/*
+ * No .owner: the only mount is our own kern_mount(), which would otherwise
+ * pin this module forever; it is unmounted in module exit.
+ */
 static struct file_system_type cardsnoop_fs_type = {
 	.name = "cardsnoop",
-	.owner = THIS_MODULE,
 	.init_fs_context = cardsnoop_fs_init_fs_context,
 	.kill_sb = kill_anon_super,
 };
