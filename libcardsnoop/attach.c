@@ -43,21 +43,28 @@ struct cs_target {
 	char who[96];
 };
 
-static void cs_target_init(struct cs_target *t, pid_t pid)
-{
-	memset(t, 0, sizeof(*t));
-	t->pid = pid;
-	t->target_fd = -1;
-	t->card = -1;
-	snprintf(t->who, sizeof(t->who), "PID %d", (int)pid);
-}
-
 static void cs_target_set_comm(struct cs_target *t, const char *comm)
 {
 	if (!comm || !*comm || t->comm[0])
 		return;
 	snprintf(t->comm, sizeof(t->comm), "%s", comm);
 	snprintf(t->who, sizeof(t->who), "PID %d (%s)", (int)t->pid, t->comm);
+}
+
+static void cs_target_init(struct cs_target *t, pid_t pid)
+{
+	char path[64], comm[32];
+
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->target_fd = -1;
+	t->card = -1;
+	snprintf(t->who, sizeof(t->who), "PID %d", (int)pid);
+	if (pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		if (!cs_read_line(path, comm, sizeof(comm)))
+			cs_target_set_comm(t, comm);
+	}
 }
 
 /* Real uid of @pid from /proc/PID/status, or -1. */
