@@ -181,6 +181,42 @@ struct cardsnoop_file {
 
 	/** @stats: counters for fdinfo. */
 	struct cardsnoop_counters stats;
+
+	/**
+	 * @ev_lock: protects the event queue: @ev_ring, @ev_head, @ev_count,
+	 * @ev_seqno, @ev_dropped*, @ev_exit_reported.  Innermost.
+	 */
+	spinlock_t ev_lock;
+
+	/** @ev_ring: @ev_cap records, allocated at ATTACH. */
+	struct cardsnoop_event *ev_ring;
+
+	/** @ev_cap: room in @ev_ring. */
+	u32 ev_cap;
+
+	/** @ev_head: index of the oldest record. */
+	u32 ev_head;
+
+	/** @ev_count: records queued. */
+	u32 ev_count;
+
+	/** @ev_exit_reported: TARGET_EXIT was queued. */
+	bool ev_exit_reported;
+
+	/** @ev_seqno: sequence number of the last record queued. */
+	u64 ev_seqno;
+
+	/** @ev_dropped: records dropped since the last OVERFLOW record. */
+	u64 ev_dropped;
+
+	/** @ev_dropped_first: seqno of the first of them. */
+	u64 ev_dropped_first;
+
+	/** @ev_dropped_last: seqno of the last of them. */
+	u64 ev_dropped_last;
+
+	/** @ev_wq: poll(2) and %CARDSNOOP_EVENTS_WAIT sleep here. */
+	wait_queue_head_t ev_wq;
 };
 
 extern const struct file_operations cardsnoop_fops;
@@ -204,6 +240,19 @@ struct cardsnoop_vm *cardsnoop_attached_vm(struct cardsnoop_file *cf);
 void cardsnoop_file_detach(struct cardsnoop_file *cf, bool unplug);
 void cardsnoop_debugfs_init(void);
 void cardsnoop_debugfs_fini(void);
+
+/* cardsnoop_events.c */
+extern unsigned int cardsnoop_events_max;
+int cardsnoop_events_init(struct cardsnoop_file *cf);
+void cardsnoop_events_fini(struct cardsnoop_file *cf);
+void cardsnoop_event_push(struct cardsnoop_file *cf,
+			  const struct cardsnoop_event *ev);
+void cardsnoop_events_replay_locked(struct cardsnoop_file *cf,
+				    struct cardsnoop_vm *vm);
+void cardsnoop_events_device_gone(struct cardsnoop_file *cf);
+__poll_t cardsnoop_events_poll(struct cardsnoop_file *cf, struct file *filp,
+			       struct poll_table_struct *wait);
+int cardsnoop_ioctl_events(struct cardsnoop_file *cf, void *data);
 
 /* cardsnoop_access.c */
 ssize_t cardsnoop_rw(struct cardsnoop_file *cf, char __user *ubuf,

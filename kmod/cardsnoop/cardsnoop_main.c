@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pid.h>
+#include <linux/poll.h>
 #include <linux/pseudo_fs.h>
 #include <linux/security.h>
 #include <linux/sched.h>
@@ -108,6 +109,8 @@ static int cardsnoop_open(struct inode *inode, struct file *filp)
 	xa_init(&cf->snapshots);
 	spin_lock_init(&cf->snap_lock);
 	INIT_LIST_HEAD(&cf->snap_lru);
+	spin_lock_init(&cf->ev_lock);
+	init_waitqueue_head(&cf->ev_wq);
 
 	filp->private_data = cf;
 	filp->f_mapping = cf->inode->i_mapping;
@@ -135,11 +138,13 @@ void cardsnoop_file_detach(struct cardsnoop_file *cf, bool unplug)
 
 	mutex_lock(&cf->lock);
 	if (unplug)
-		cf->detached = true;
+		WRITE_ONCE(cf->detached, true);
 	if (!cf->vm) {
 		mutex_unlock(&cf->lock);
 		return;
 	}
+	if (unplug)
+		cardsnoop_events_device_gone(cf);
 
 	cardsnoop_vm_remove_file(cf->vm, cf);
 	if (ops->put_vm)
@@ -163,6 +168,7 @@ static int cardsnoop_release(struct inode *inode, struct file *filp)
 
 	cardsnoop_file_detach(cf, false);
 	cardsnoop_snapshots_free(cf);
+	cardsnoop_events_fini(cf);
 	put_pid(cf->owner);
 	iput(cf->inode);
 	mutex_destroy(&cf->lock);
@@ -220,7 +226,8 @@ static int cardsnoop_ioctl_info(struct cardsnoop_file *cf, void *data)
 	args->api_version = CARDSNOOP_API_VERSION;
 	args->va_bits = cdev->va_bits;
 	args->vram_size = cdev->vram_size;
-	args->caps = (cdev->vram_size ? CARDSNOOP_CAP_VRAM : 0) |
+	args->caps = CARDSNOOP_CAP_EVENTS |
+		     (cdev->vram_size ? CARDSNOOP_CAP_VRAM : 0) |
 		     (cdev->ops->kernel_vm ? CARDSNOOP_CAP_KERNEL_VM : 0) |
 		     (cdev->ops->file_vms ? CARDSNOOP_CAP_MULTI_VM : 0);
 	args->card_index = cdev->card_index;
@@ -267,11 +274,15 @@ static int cardsnoop_ioctl_attach(struct cardsnoop_file *cf, void *data)
 		goto err_unlock;
 	}
 
+	ret = cardsnoop_events_init(cf);
+	if (ret)
+		goto err_unlock;
+
 	vm = kernel ? ops->kernel_vm(cdev) : ops->file_vm(file_priv,
 							  args->vm_id);
 	if (IS_ERR(vm)) {
 		ret = PTR_ERR(vm);
-		goto err_unlock;
+		goto err_events;
 	}
 	if (drm_WARN_ON(cdev->drm, vm->cdev != cdev)) {
 		ret = -EINVAL;
@@ -287,9 +298,6 @@ static int cardsnoop_ioctl_attach(struct cardsnoop_file *cf, void *data)
 	ret = ops->lock_vm(vm);
 	if (ret)
 		goto err_key;
-	cardsnoop_vm_add_file(vm, cf);
-	ops->unlock_vm(vm);
-
 	if (file_priv) {
 		rcu_read_lock();
 		owner = get_pid(rcu_dereference(file_priv->pid));
@@ -298,6 +306,10 @@ static int cardsnoop_ioctl_attach(struct cardsnoop_file *cf, void *data)
 	}
 	cf->owner = owner;
 	cf->vm = vm;
+	cardsnoop_vm_add_file(vm, cf);
+	cardsnoop_events_replay_locked(cf, vm);
+	ops->unlock_vm(vm);
+
 	cf->drm_filp = drm_filp;
 	cf->flags = args->flags;
 
@@ -327,6 +339,8 @@ err_key:
 err_put_vm:
 	if (ops->put_vm)
 		ops->put_vm(vm);
+err_events:
+	cardsnoop_events_fini(cf);
 err_unlock:
 	mutex_unlock(&cf->lock);
 err_fput:
@@ -629,10 +643,16 @@ struct cardsnoop_ioctl_desc {
 	unsigned int cmd;
 	unsigned int min_size;
 	int (*fn)(struct cardsnoop_file *cf, void *data);
+	bool after_unplug;
 };
 
 #define CARDSNOOP_IOCTL_DEF(_cmd, _struct, _fn) \
 	[_IOC_NR(_cmd)] = { .cmd = _cmd, .min_size = sizeof(_struct), .fn = _fn }
+
+/* Also answers once the device is gone (to deliver DEVICE_GONE). */
+#define CARDSNOOP_IOCTL_DEF_UNPLUGGED(_cmd, _struct, _fn) \
+	[_IOC_NR(_cmd)] = { .cmd = _cmd, .min_size = sizeof(_struct), \
+			    .fn = _fn, .after_unplug = true }
 
 static const struct cardsnoop_ioctl_desc cardsnoop_ioctls[] = {
 	CARDSNOOP_IOCTL_DEF(CARDSNOOP_IOCTL_INFO, struct cardsnoop_info,
@@ -647,6 +667,9 @@ static const struct cardsnoop_ioctl_desc cardsnoop_ioctls[] = {
 			    cardsnoop_ioctl_resolve),
 	CARDSNOOP_IOCTL_DEF(CARDSNOOP_IOCTL_REFRESH, struct cardsnoop_refresh,
 			    cardsnoop_ioctl_refresh),
+	CARDSNOOP_IOCTL_DEF_UNPLUGGED(CARDSNOOP_IOCTL_EVENTS,
+				      struct cardsnoop_events,
+				      cardsnoop_ioctl_events),
 };
 
 union cardsnoop_ioctl_arg {
@@ -656,6 +679,7 @@ union cardsnoop_ioctl_arg {
 	struct cardsnoop_mappings mappings;
 	struct cardsnoop_resolve resolve;
 	struct cardsnoop_refresh refresh;
+	struct cardsnoop_events events;
 };
 
 /*
@@ -693,7 +717,7 @@ static long cardsnoop_ioctl(struct file *filp, unsigned int cmd,
 		memset(&karg, 0, ksize);
 	}
 
-	if (READ_ONCE(cf->cdev->unplugged))
+	if (READ_ONCE(cf->cdev->unplugged) && !desc->after_unplug)
 		return -ENODEV;
 	ret = desc->fn(cf, &karg);
 	if (ret)
@@ -739,6 +763,11 @@ static loff_t cardsnoop_llseek(struct file *filp, loff_t offset, int whence)
 	default:
 		return -EINVAL;
 	}
+}
+
+static __poll_t cardsnoop_poll(struct file *filp, poll_table *wait)
+{
+	return cardsnoop_events_poll(to_cardsnoop_file(filp), filp, wait);
 }
 
 static int cardsnoop_file_mmap(struct file *filp, struct vm_area_struct *vma)
@@ -861,6 +890,7 @@ const struct file_operations cardsnoop_fops = {
 	.llseek = cardsnoop_llseek,
 	.mmap = cardsnoop_file_mmap,
 	.fsync = cardsnoop_fsync,
+	.poll = cardsnoop_poll,
 	.show_fdinfo = cardsnoop_show_fdinfo,
 };
 

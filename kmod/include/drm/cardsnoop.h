@@ -322,6 +322,135 @@ static __always_inline bool cardsnoop_active(void)
 	return static_branch_unlikely(&cardsnoop_attached.key);
 }
 
+void __cardsnoop_event(struct cardsnoop_vm *vm,
+		       const struct cardsnoop_event *ev);
+
+/**
+ * cardsnoop_event_bind() - report a new mapping to event readers
+ * @vm: the VM
+ * @m: the mapping, as %CARDSNOOP_IOCTL_MAPPINGS would list it
+ *
+ * The change-event calls report what happened after the fact, for
+ * debuggers that poll the snoop file; they are independent of the
+ * invalidation calls, which keep views coherent.  Like those, they are
+ * static-key no-ops while nothing is attached.
+ *
+ * Context: process context, with the VM lock held (so that ATTACH's replay
+ * of the existing mappings and live events neither overlap nor leave a
+ * gap).
+ */
+static __always_inline void
+cardsnoop_event_bind(struct cardsnoop_vm *vm, const struct cardsnoop_mapping *m)
+{
+	if (static_branch_unlikely(&cardsnoop_attached.key)) {
+		struct cardsnoop_event ev = {
+			.type = CARDSNOOP_EVENT_BIND, .va = m->va,
+			.size = m->size, .bo_id = m->bo_id,
+			.data = m->bo_offset, .placement = m->placement,
+			.kind = m->kind, .arg = m->perms,
+		};
+
+		__cardsnoop_event(vm, &ev);
+	}
+}
+
+/**
+ * cardsnoop_event_unbind() - report that a mapping went away
+ * @vm: the VM
+ * @va: first VA
+ * @size: bytes
+ * @bo_id: the buffer that was mapped, 0 if none
+ *
+ * Context: as cardsnoop_event_bind().
+ */
+static __always_inline void
+cardsnoop_event_unbind(struct cardsnoop_vm *vm, u64 va, u64 size, u64 bo_id)
+{
+	if (static_branch_unlikely(&cardsnoop_attached.key)) {
+		struct cardsnoop_event ev = {
+			.type = CARDSNOOP_EVENT_UNBIND, .va = va,
+			.size = size, .bo_id = bo_id,
+		};
+
+		__cardsnoop_event(vm, &ev);
+	}
+}
+
+/**
+ * cardsnoop_event_move() - report that a mapped buffer moved
+ * @vm: the VM
+ * @va: first VA of one mapping of the buffer
+ * @size: bytes of that mapping
+ * @bo_id: the buffer
+ * @placement: its new &enum cardsnoop_placement
+ * @evict: the driver evicted it (EVICT), rather than its owner asking
+ *	(MIGRATE)
+ *
+ * Context: as cardsnoop_event_bind(); call once per mapping of the buffer
+ * in @vm.
+ */
+static __always_inline void
+cardsnoop_event_move(struct cardsnoop_vm *vm, u64 va, u64 size, u64 bo_id,
+		     u32 placement, bool evict)
+{
+	if (static_branch_unlikely(&cardsnoop_attached.key)) {
+		struct cardsnoop_event ev = {
+			.type = evict ? CARDSNOOP_EVENT_EVICT :
+					CARDSNOOP_EVENT_MIGRATE,
+			.va = va, .size = size, .bo_id = bo_id,
+			.placement = placement,
+		};
+
+		__cardsnoop_event(vm, &ev);
+	}
+}
+
+/**
+ * cardsnoop_event_submit() - report a command submission
+ * @vm: the VM the commands run in
+ * @engine: the engine (driver-defined index)
+ * @ib_va: VA of the command buffer
+ * @ib_size: its size
+ * @seqno: the submission's sequence number (fence seqno)
+ *
+ * Context: process context; need not hold the VM lock.
+ */
+static __always_inline void
+cardsnoop_event_submit(struct cardsnoop_vm *vm, u32 engine, u64 ib_va,
+		       u64 ib_size, u64 seqno)
+{
+	if (static_branch_unlikely(&cardsnoop_attached.key)) {
+		struct cardsnoop_event ev = {
+			.type = CARDSNOOP_EVENT_SUBMIT, .va = ib_va,
+			.size = ib_size, .data = seqno, .arg = engine,
+		};
+
+		__cardsnoop_event(vm, &ev);
+	}
+}
+
+/**
+ * cardsnoop_event_fault() - report a GPU page fault
+ * @vm: the VM
+ * @va: the faulting VA
+ * @access: %CARDSNOOP_ACCESS_READ or %CARDSNOOP_ACCESS_WRITE
+ * @seqno: the faulting submission's sequence number, 0 if unknown
+ *
+ * Context: process context; need not hold the VM lock.
+ */
+static __always_inline void
+cardsnoop_event_fault(struct cardsnoop_vm *vm, u64 va, u32 access, u64 seqno)
+{
+	if (static_branch_unlikely(&cardsnoop_attached.key)) {
+		struct cardsnoop_event ev = {
+			.type = CARDSNOOP_EVENT_FAULT, .va = va,
+			.data = seqno, .arg = access,
+		};
+
+		__cardsnoop_event(vm, &ev);
+	}
+}
+
 /* Generic helpers for drivers on drm_gpuvm and TTM. */
 struct drm_gpuva *cardsnoop_gpuvm_lookup(struct drm_gpuvm *gpuvm, u64 va,
 					 struct cardsnoop_extent *ext);

@@ -62,8 +62,9 @@ extern "C" {
  * define CARDSNOOP_API_VERSION - version of this interface
  *
  * 1: INFO, ATTACH, VMS, MAPPINGS, RESOLVE, REFRESH.
+ * 2: EVENTS, poll(2).
  */
-#define CARDSNOOP_API_VERSION		1
+#define CARDSNOOP_API_VERSION		2
 
 /** define CARDSNOOP_IOCTL_BASE - ioctl type of the snoop device */
 #define CARDSNOOP_IOCTL_BASE		0xC5
@@ -421,6 +422,132 @@ struct cardsnoop_refresh {
 };
 
 /**
+ * enum cardsnoop_event_type - what a change event reports
+ * @CARDSNOOP_EVENT_BIND: a mapping appeared: @va, @size, @bo_id,
+ *	@bo_offset, @placement, @arg = %CARDSNOOP_PERM_* permissions, @kind.
+ *	Right after ATTACH, the mappings that exist are replayed as BIND
+ *	records with %CARDSNOOP_EVENT_REPLAY, then live changes follow in
+ *	order, with no gap and no duplicate between the two.
+ * @CARDSNOOP_EVENT_UNBIND: a mapping went away: @va, @size, @bo_id.
+ * @CARDSNOOP_EVENT_MIGRATE: the buffer mapped at [@va, @va + @size) moved
+ *	to @placement because its owner asked (one record per mapping).
+ * @CARDSNOOP_EVENT_EVICT: the same, because the driver evicted it.
+ * @CARDSNOOP_EVENT_SUBMIT: the target submitted work: @arg = engine, @va,
+ *	@size = the command buffer (IB), @data = its sequence number.
+ * @CARDSNOOP_EVENT_FAULT: a GPU page fault at @va: @arg =
+ *	%CARDSNOOP_ACCESS_* access, @data = the faulting submission's
+ *	sequence number if known.
+ * @CARDSNOOP_EVENT_TARGET_EXIT: the process that owns the DRM file exited;
+ *	the VM stays readable (post-mortem) until this file is closed.
+ * @CARDSNOOP_EVENT_DEVICE_GONE: the GPU was unbound or unplugged; every
+ *	access now fails with -ENODEV.
+ * @CARDSNOOP_EVENT_OVERFLOW: the queue was full and records were dropped,
+ *	oldest first: @size of them, sequence numbers @seqno to @data.  List
+ *	the mappings again with %CARDSNOOP_IOCTL_MAPPINGS.
+ */
+enum cardsnoop_event_type {
+	CARDSNOOP_EVENT_BIND = 1,
+	CARDSNOOP_EVENT_UNBIND = 2,
+	CARDSNOOP_EVENT_MIGRATE = 3,
+	CARDSNOOP_EVENT_EVICT = 4,
+	CARDSNOOP_EVENT_SUBMIT = 5,
+	CARDSNOOP_EVENT_FAULT = 6,
+	CARDSNOOP_EVENT_TARGET_EXIT = 7,
+	CARDSNOOP_EVENT_DEVICE_GONE = 8,
+	CARDSNOOP_EVENT_OVERFLOW = 9,
+};
+
+/** define CARDSNOOP_EVENT_REPLAY - a BIND record replayed at ATTACH */
+#define CARDSNOOP_EVENT_REPLAY		(1u << 0)
+
+/* cardsnoop_event::arg of FAULT records */
+#define CARDSNOOP_ACCESS_READ		(1u << 0)
+#define CARDSNOOP_ACCESS_WRITE		(1u << 1)
+
+/**
+ * struct cardsnoop_event - one change event (64 bytes)
+ *
+ * Versioned by size: later versions append fields, and
+ * &cardsnoop_events.stride says how much of each record the caller reads.
+ */
+struct cardsnoop_event {
+	/**
+	 * @seqno: sequence number on this file, from 1, incremented by one
+	 * for each record queued; a gap is announced by an OVERFLOW record.
+	 */
+	__u64 seqno;
+
+	/** @timestamp_ns: CLOCK_MONOTONIC time the record was queued. */
+	__u64 timestamp_ns;
+
+	/** @type: &enum cardsnoop_event_type. */
+	__u32 type;
+
+	/** @flags: %CARDSNOOP_EVENT_REPLAY. */
+	__u32 flags;
+
+	/** @va: first VA (non-canonical form), see &enum cardsnoop_event_type. */
+	__u64 va;
+
+	/** @size: bytes, or a count; see &enum cardsnoop_event_type. */
+	__u64 size;
+
+	/** @bo_id: buffer id, as in &struct cardsnoop_mapping. */
+	__u64 bo_id;
+
+	/** @data: a sequence number or offset; see &enum cardsnoop_event_type. */
+	__u64 data;
+
+	/** @placement: &enum cardsnoop_placement (BIND, MIGRATE, EVICT). */
+	__u16 placement;
+
+	/** @kind: &enum cardsnoop_mapping_kind (BIND). */
+	__u16 kind;
+
+	/** @arg: permissions, engine or access; see &enum cardsnoop_event_type. */
+	__u32 arg;
+};
+
+/**
+ * define CARDSNOOP_EVENTS_WAIT - block until at least one record is queued
+ * (or the target or the device is gone)
+ */
+#define CARDSNOOP_EVENTS_WAIT		(1u << 0)
+
+/**
+ * struct cardsnoop_events - argument of %CARDSNOOP_IOCTL_EVENTS
+ *
+ * Dequeues up to @count records, oldest first.  Without
+ * %CARDSNOOP_EVENTS_WAIT it returns at once, with @count 0 when nothing is
+ * queued; poll(2) reports %POLLIN | %POLLPRI when records are queued and
+ * %POLLHUP when the target process exited or the device is gone.  Works
+ * after the device is gone, so that DEVICE_GONE can be read.
+ *
+ * Errors: -EBADFD (not attached), -EINVAL (bad flags or padding, @stride
+ * too small, @count 0), -EFAULT, -EINTR (%CARDSNOOP_EVENTS_WAIT
+ * interrupted).
+ */
+struct cardsnoop_events {
+	/** @events_ptr: in: user pointer to an array of &struct cardsnoop_event. */
+	__u64 events_ptr;
+
+	/** @count: in: room in @events_ptr; out: records written. */
+	__u32 count;
+
+	/** @stride: in: size of one array element, at least 64. */
+	__u32 stride;
+
+	/** @flags: in: %CARDSNOOP_EVENTS_WAIT. */
+	__u32 flags;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+
+	/** @pending: out: records still queued after this call. */
+	__u64 pending;
+};
+
+/**
  * enum cardsnoop_ioctl_id - ioctl numbers
  *
  * Append-only: never reorder, replace or remove an entry.
@@ -431,6 +558,7 @@ struct cardsnoop_refresh {
  * @CARDSNOOP_MAPPINGS: &struct cardsnoop_mappings
  * @CARDSNOOP_RESOLVE: &struct cardsnoop_resolve
  * @CARDSNOOP_REFRESH: &struct cardsnoop_refresh
+ * @CARDSNOOP_EVENTS: &struct cardsnoop_events
  */
 enum cardsnoop_ioctl_id {
 	CARDSNOOP_INFO = 0,
@@ -439,6 +567,7 @@ enum cardsnoop_ioctl_id {
 	CARDSNOOP_MAPPINGS,
 	CARDSNOOP_RESOLVE,
 	CARDSNOOP_REFRESH,
+	CARDSNOOP_EVENTS,
 };
 
 #define CARDSNOOP_IOCTL(__access, __id, __type) \
@@ -451,6 +580,7 @@ enum cardsnoop_ioctl_id {
 #define CARDSNOOP_IOCTL_MAPPINGS	CARDSNOOP_IOCTL(WR, MAPPINGS, mappings)
 #define CARDSNOOP_IOCTL_RESOLVE		CARDSNOOP_IOCTL(WR, RESOLVE, resolve)
 #define CARDSNOOP_IOCTL_REFRESH		CARDSNOOP_IOCTL(WR, REFRESH, refresh)
+#define CARDSNOOP_IOCTL_EVENTS		CARDSNOOP_IOCTL(WR, EVENTS, events)
 
 #if defined(__cplusplus)
 }
