@@ -17,10 +17,20 @@ override VM_KERNEL := $(patsubst VM_KERNEL=%,%,$(filter VM_KERNEL=%,$(KERNEL_VAR
 override VM_KMODS := $(patsubst VM_KMODS=%,%,$(filter VM_KMODS=%,$(KERNEL_VARS)))
 export KVER KDIR VM_KERNEL VM_KMODS
 
+# Where the modules built for the VM go (tests/vm/run's VM_GUEST_MODULES).
+GUEST_MODULES ?= $(BUILD)/guest/modules
+VM_GUEST_MODULES := $(GUEST_MODULES)
+export GUEST_MODULES VM_GUEST_MODULES
+
+# The debug kernel (lockdep, KASAN, UBSAN, kmemleak, fault injection) for
+# make check-debug, when the workplace provides one.
+DEBUG_KERNEL ?= $(abspath $(TOP)/../shared/debug-kernel)
+DEBUG_BUILD := $(BUILD)/debug
+
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP)
 
 .PHONY: all help deps kmod lib tools tests check check-host check-vm demo \
-	shell install clean distclean
+	shell install clean distclean check-debug kernel-check
 
 all: kmod lib tools tests
 
@@ -28,6 +38,7 @@ help:
 	@echo 'make [all]       modules, libcardsnoop, tools, test programs'
 	@echo 'make deps        install the Debian packages the build needs'
 	@echo 'make check       deps + build + host tests + in-VM suites'
+	@echo 'make check-debug the in-VM suites on the debug kernel (lockdep, KASAN, ...)'
 	@echo 'make demo        deps + build + a narrated demo in the VM'
 	@echo 'make shell       an interactive shell in the test VM'
 	@echo 'make install     DESTDIR=, PREFIX= (default /usr/local)'
@@ -46,7 +57,7 @@ kernel-check:
 	@echo "kernel: $(KVER) (KDIR=$(KDIR), VM_KERNEL=$(VM_KERNEL))"
 
 kmod: kernel-check
-	@$(SUBMAKE) -C kmod
+	@$(SUBMAKE) -C kmod $(if $(KMOD_OUT),KMOD_OUT=$(KMOD_OUT))
 
 lib:
 	@$(SUBMAKE) -C libcardsnoop
@@ -66,6 +77,25 @@ check-vm: all
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(SUBMAKE) -C tests check
+
+# The whole suite again on the debug kernel: modules built against its tree
+# (extracted once into build/debug/), booted with kmemleak on; stress loops
+# scale down by CS_STRESS_SCALE for the slower kernel.
+check-debug: deps
+	@[ -f "$(DEBUG_KERNEL)/vmlinuz" ] || { \
+		echo "check-debug: no debug kernel in $(DEBUG_KERNEL)" >&2; exit 1; }
+	@if [ ! -f $(DEBUG_BUILD)/kdir/.extracted ] || \
+	    [ $(DEBUG_KERNEL)/build.tar.xz -nt $(DEBUG_BUILD)/kdir/.extracted ]; then \
+		echo "check-debug: extracting $(DEBUG_KERNEL)/build.tar.xz"; \
+		rm -rf $(DEBUG_BUILD)/kdir && mkdir -p $(DEBUG_BUILD)/kdir && \
+		tar xJf $(DEBUG_KERNEL)/build.tar.xz -C $(DEBUG_BUILD)/kdir && \
+		touch $(DEBUG_BUILD)/kdir/.extracted; \
+	fi
+	@$(MAKE) --no-print-directory KDIR=$(DEBUG_BUILD)/kdir \
+		VM_KERNEL=$(DEBUG_KERNEL)/vmlinuz VM_KMODS= \
+		KMOD_OUT=$(DEBUG_BUILD)/kmod GUEST_MODULES=$(DEBUG_BUILD)/guest-modules \
+		VM_EXTRA_APPEND="kmemleak=on" CS_STRESS_SCALE=$${CS_STRESS_SCALE:-4} \
+		LOGDIR=$(DEBUG_BUILD)/logs check
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -23,3 +23,7 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+# Read by tests/vm/run and the stress tests, from the command line or the
+# environment (make check-debug sets them).
+export VM_EXTRA_APPEND CS_STRESS_SCALE
