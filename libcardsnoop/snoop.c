@@ -168,6 +168,10 @@ cs_public ssize_t cs_write(struct cs_snoop *snoop, uint64_t va,
 		if (n < 0) {
 			if (done)
 				break;
+			/* A read-only attachment is an O_RDONLY file. */
+			if (errno == EBADF &&
+			    (snoop->info.flags & CS_ATTACH_READONLY))
+				errno = EPERM;
 			return cs_fail_op(snoop, err, -errno, "write", va, size);
 		}
 		if (n == 0)
