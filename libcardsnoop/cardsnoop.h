@@ -496,7 +496,9 @@ const struct cs_snoop_info *cs_snoop_get_info(const struct cs_snoop *snoop);
 /**
  * The snoop file descriptor (close-on-exec; owned by @snoop).  For poll(2)
  * (change events) and for handing the attached file to another program:
- * dup2(2) it to the number the program expects.
+ * dup2(2) it to the number the program expects (if it already has that
+ * number, clear FD_CLOEXEC instead; dup2() of a number onto itself does
+ * nothing).
  */
 int cs_snoop_get_fd(const struct cs_snoop *snoop);
 
