@@ -45,6 +45,8 @@ extern "C" {
  *   version (see DRM_IOCTL_VERSION).
  * - Any ioctl may fail with -ENODEV once the device is gone (unbound or
  *   unplugged), and with -EINTR (restart it with the same arguments).
+ *
+ * Flags are written (1u << n): BIT() does not exist in userspace.
  */
 
 /**
