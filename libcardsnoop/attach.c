@@ -209,7 +209,7 @@ static int cs_pick_client(const struct cs_attach_opts *o, struct cs_target *t,
 					i ? ", " : "", cand[i]->fd,
 					cs_card_name(cand[i]->card_index, card,
 						     sizeof(card)),
-					cand[i]->driver,
+					cand[i]->driver ? cand[i]->driver : "unknown driver",
 					(unsigned long long)cand[i]->client_id);
 		ret = cs_fail(err, -ENOTUNIQ,
 			      "%s has %d DRM clients: %s; choose one by fd or client id",

@@ -258,7 +258,8 @@ struct cs_key_value {
  *
  * Filled by cs_get_clients().  Strings are NULL when unknown.  Two fds of
  * one process (or of two processes) that share a DRM file have the same
- * @card_index and @client_id.
+ * @card_index and @client_id.  A DRM node whose driver shows no DRM fdinfo
+ * keys is listed too, with @client_id 0 and the driver's module name.
  */
 struct cs_client {
 	/** @struct_size: sizeof(struct cs_client) in the library. */

@@ -33,6 +33,7 @@ struct cs_client_priv {
 	char *text;
 	char *comm;
 	char *path;
+	char *sysdriver;
 	struct cs_memory_region *mem;
 	struct cs_key_value *kv;
 };
@@ -46,6 +47,7 @@ static void cs_client_free(struct cs_client *c)
 	free(p->text);
 	free(p->comm);
 	free(p->path);
+	free(p->sysdriver);
 	free(p->mem);
 	free(p->kv);
 	free(p);
@@ -217,8 +219,8 @@ static int cs_client_add_memory(struct cs_client_priv *p, const char *key,
 }
 
 /*
- * Parse fdinfo @text (taken over) into @p.  Returns 1 for a DRM file, 0 for
- * any other file, -ENOMEM.
+ * Parse fdinfo @text (taken over) into @p: @p->pub.driver is set if the
+ * file showed a drm-driver key.  Returns 0 or -ENOMEM.
  */
 static int cs_parse_fdinfo(struct cs_client_priv *p, char *text)
 {
@@ -270,7 +272,9 @@ static int cs_parse_fdinfo(struct cs_client_priv *p, char *text)
 	}
 	c->keys = p->kv;
 	c->memory = p->mem;
-	return c->driver && *c->driver ? 1 : 0;
+	if (c->driver && !*c->driver)
+		c->driver = NULL;
+	return 0;
 }
 
 /* Node type of DRM char device @rdev: the sysfs name, else the minor range. */
@@ -302,12 +306,31 @@ static int cs_node_type(const char *sys, dev_t rdev)
 	}
 }
 
+/* The driver bound to DRM device @rdev: its module name, from sysfs. */
+static char *cs_sysfs_driver(const char *sys, dev_t rdev)
+{
+	char path[PATH_MAX], buf[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/dev/char/%u:%u/device/driver", sys,
+		 major(rdev), minor(rdev));
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	base = strrchr(buf, '/');
+	return strdup(base ? base + 1 : buf);
+}
+
 /*
  * Which GPU node the fd is: from the device itself when /proc/PID/fd/N can
  * be followed, else from the name it points to (a copy of /proc, or a
- * device node that is not visible in this mount namespace).
+ * device node that is not visible in this mount namespace).  Returns
+ * whether the fd is a DRM node at all: drivers without DRM fdinfo keys
+ * (vgem in 6.12) are found this way, with the driver's name from sysfs.
  */
-static void cs_client_node(struct cs_client_priv *p, int piddir,
+static bool cs_client_node(struct cs_client_priv *p, int piddir,
 			   const char *fdname, const char *sys)
 {
 	struct cs_client *c = &p->pub;
@@ -328,18 +351,25 @@ static void cs_client_node(struct cs_client_priv *p, int piddir,
 		p->path = strdup(buf);
 		c->path = p->path;
 	}
+	/* Only stat what may be a device: fdinfo of all fds is common. */
+	if (!c->driver && (n <= 0 || !strstr(buf, "/dri/")))
+		return false;
 
 	if (!fstatat(piddir, link, &st, 0) && S_ISCHR(st.st_mode) &&
 	    major(st.st_rdev) == CS_DRM_MAJOR) {
 		c->node_type = cs_node_type(sys, st.st_rdev);
-		card = cs_card_of_rdev(sys, st.st_rdev);
-		if (card >= 0) {
-			c->card_index = card;
-			return;
+		if (!c->driver) {
+			p->sysdriver = cs_sysfs_driver(sys, st.st_rdev);
+			c->driver = p->sysdriver;
 		}
+		card = cs_card_of_rdev(sys, st.st_rdev);
+		if (card >= 0)
+			c->card_index = card;
+		if (card >= 0 || n <= 0)
+			return true;
 	}
 	if (n <= 0)
-		return;
+		return c->driver != NULL;
 	base = strrchr(buf, '/');
 	base = base ? base + 1 : buf;
 	if (!strncmp(base, "card", 4) && (idx = cs_parse_index(base + 4)) >= 0) {
@@ -352,6 +382,7 @@ static void cs_client_node(struct cs_client_priv *p, int piddir,
 		if (card >= 0)
 			c->card_index = card;
 	}
+	return c->driver || c->node_type != CS_NODE_UNKNOWN;
 }
 
 /* struct cs_client_list - a growing array of clients */
@@ -431,13 +462,14 @@ static int cs_scan_pid(const char *proc, const char *sys, pid_t pid,
 		p->pub.pid = pid;
 		p->pub.fd = (int)fd;
 		ret = cs_parse_fdinfo(p, text);
-		if (ret <= 0) {
+		if (ret < 0) {
 			cs_client_free(&p->pub);
-			if (ret < 0)
-				break;
+			break;
+		}
+		if (!cs_client_node(p, piddir, de->d_name, sys)) {
+			cs_client_free(&p->pub);
 			continue;
 		}
-		cs_client_node(p, piddir, de->d_name, sys);
 
 		if (!comm) {
 			n = cs_read_file(piddir, "comm", &comm);

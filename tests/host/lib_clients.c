@@ -16,6 +16,8 @@
  *   malformed_lines:          bad lines skipped, good ones kept
  *   empty_driver_not_client:  a drm-driver with no value is no DRM client
  *   vanished_fds:             unreadable fdinfo entries and lost fd links
+ *   no_fdinfo_keys:           a DRM node without DRM fdinfo keys is a
+ *                             client; a snoop node is not
  *   exited_process:           /proc/PID without fdinfo is -ESRCH
  *   missing_process:          no /proc/PID is -ESRCH with a message
  *   all_processes:            pid 0 scans every numeric entry, sorted
@@ -286,6 +288,23 @@ START_TEST(vanished_fds)
 }
 END_TEST
 
+/* A DRM node whose driver shows no fdinfo keys (vgem); not a snoop node. */
+START_TEST(no_fdinfo_keys)
+{
+	struct result r;
+
+	get(&r, 500);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_int_eq(r.c[0]->fd, 3);
+	ck_assert_ptr_null(r.c[0]->driver);
+	ck_assert_uint_eq(r.c[0]->client_id, 0);
+	ck_assert_int_eq(r.c[0]->card_index, 0);
+	ck_assert_int_eq(r.c[0]->node_type, CS_NODE_RENDER);
+	ck_assert_uint_eq(r.c[0]->n_memory, 0);
+	put(&r);
+}
+END_TEST
+
 /* /proc/PID without fdinfo: the process has exited. */
 START_TEST(exited_process)
 {
@@ -315,7 +334,7 @@ START_TEST(all_processes)
 {
 	static const struct { int pid, fd; } want[] = {
 		{ 100, 5 }, { 100, 6 }, { 100, 7 }, { 100, 9 },
-		{ 200, 3 }, { 300, 5 },
+		{ 200, 3 }, { 300, 5 }, { 500, 3 },
 	};
 	struct result r;
 	int i;
@@ -335,7 +354,7 @@ START_TEST(count_then_fill)
 {
 	struct cs_client *c[2] = { NULL, NULL };
 
-	ck_assert_int_eq(cs_get_clients_from(&roots, 0, NULL, 0, NULL), 6);
+	ck_assert_int_eq(cs_get_clients_from(&roots, 0, NULL, 0, NULL), 7);
 	ck_assert_int_eq(cs_get_clients_from(&roots, 100, NULL, 0, NULL), 4);
 	ck_assert_int_eq(cs_get_clients_from(&roots, 0, c, 2, NULL), 2);
 	ck_assert_int_eq(c[0]->pid, 100);
@@ -550,6 +569,7 @@ static Suite *clients_suite(void)
 	tcase_add_test(tc, malformed_lines);
 	tcase_add_test(tc, empty_driver_not_client);
 	tcase_add_test(tc, vanished_fds);
+	tcase_add_test(tc, no_fdinfo_keys);
 	tcase_add_test(tc, exited_process);
 	tcase_add_test(tc, missing_process);
 	tcase_add_test(tc, all_processes);
