@@ -127,14 +127,20 @@ static bool cs_card_has_snoop(int card)
 	return !stat(path, &st) && S_ISCHR(st.st_mode);
 }
 
-/* Same DRM file: same GPU and client id (or the same fd if no id). */
+/*
+ * Same DRM file: same GPU and client id; without client ids (a driver that
+ * shows no DRM fdinfo), kcmp(2) says whether two fds of the process share
+ * one open file.
+ */
 static bool cs_same_file(const struct cs_client *a, const struct cs_client *b)
 {
 	if (a->card_index != b->card_index)
 		return false;
 	if (a->client_id && b->client_id)
 		return a->client_id == b->client_id;
-	return a->fd == b->fd;
+	if (a->fd == b->fd && a->pid == b->pid)
+		return true;
+	return a->pid == b->pid && !cs_kcmp_file(a->pid, a->fd, b->fd);
 }
 
 /*
@@ -205,7 +211,9 @@ static int cs_pick_client(const struct cs_attach_opts *o, struct cs_target *t,
 
 		for (i = 0; i < nc && len < sizeof(list) - 1; i++)
 			len += snprintf(list + len, sizeof(list) - len,
-					"%sfd %d (%s, %s, client %llu)",
+					cand[i]->client_id ?
+					"%sfd %d (%s, %s, client %llu)" :
+					"%sfd %d (%s, %s)",
 					i ? ", " : "", cand[i]->fd,
 					cs_card_name(cand[i]->card_index, card,
 						     sizeof(card)),
@@ -322,7 +330,15 @@ static int cs_open_snoop(int card, bool readonly, char *node, size_t len,
 	int fd, e;
 
 	cs_snoop_node_path(card, node, len);
-	fd = open(node, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * Read/write even for a read-only attachment, which the kernel
+	 * enforces: mmap(2) of an O_RDONLY file loses VM_SHARED, and a
+	 * shared mapping is all the snoop file maps.  O_RDONLY only if that
+	 * is all the caller may open.
+	 */
+	fd = open(node, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == EACCES && readonly)
+		fd = open(node, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd >= 0)
 		return fd;
 	e = errno;

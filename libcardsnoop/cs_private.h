@@ -90,6 +90,8 @@ cs_private ssize_t cs_read_file(int dirfd, const char *path, char **out);
 cs_private int cs_read_line(const char *path, char *buf, size_t len);
 cs_private int cs_pidfd_open(pid_t pid);
 cs_private int cs_pidfd_getfd(int pidfd, int fd);
+/* kcmp(2) KCMP_FILE of two fds of @pid: 0 if they share one open file. */
+cs_private int cs_kcmp_file(pid_t pid, int fd1, int fd2);
 /* asprintf() that returns NULL on failure. */
 cs_private char *cs_strdup_printf(const char *fmt, ...) cs_printf(1, 2);
 /* Parse a non-negative decimal integer filling all of @s; -1 otherwise. */

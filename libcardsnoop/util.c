@@ -24,6 +24,10 @@
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
+#ifndef SYS_kcmp
+#define SYS_kcmp 312
+#endif
+#define CS_KCMP_FILE 0		/* <linux/kcmp.h> KCMP_FILE */
 
 int cs_ioctl(int fd, unsigned long request, void *arg)
 {
@@ -111,6 +115,13 @@ int cs_pidfd_open(pid_t pid)
 int cs_pidfd_getfd(int pidfd, int fd)
 {
 	long ret = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+int cs_kcmp_file(pid_t pid, int fd1, int fd2)
+{
+	long ret = syscall(SYS_kcmp, pid, pid, CS_KCMP_FILE, fd1, fd2);
 
 	return ret < 0 ? -errno : (int)ret;
 }
