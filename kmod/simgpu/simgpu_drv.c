@@ -192,7 +192,12 @@ static void simgpu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_printf(p, "simgpu-faults:\t%llu\n", faults);
 }
 
-DEFINE_DRM_GEM_FOPS(simgpu_fops);
+/* DEFINE_DRM_GEM_FOPS(), plus fdinfo. */
+static const struct file_operations simgpu_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 /*
  * Driver version history:
