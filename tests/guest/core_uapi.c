@@ -1060,7 +1060,7 @@ END_TEST
 START_TEST(vram_snapshot_limit)
 {
 	uint64_t size = 4 * SZ_1M;
-	uint8_t *snoop;
+	volatile uint8_t *snoop;
 	uint64_t i, sum = 0;
 	FILE *f;
 
@@ -1072,7 +1072,7 @@ START_TEST(vram_snapshot_limit)
 	attach_self(0);
 	make_bo(VA_A, size, SIMGPU_PLACEMENT_VRAM, 0, 9, NULL);
 	snoop = mmap(NULL, size, PROT_READ, MAP_SHARED, sfd, VA_A);
-	ck_assert_ptr_ne(snoop, MAP_FAILED);
+	ck_assert_ptr_ne((void *)snoop, MAP_FAILED);
 	for (i = 0; i < size; i += SZ_4K)
 		sum += snoop[i];
 	ck_assert_int_le(fdinfo_value(sfd, "cardsnoop-snapshot-bytes"),
