@@ -496,10 +496,10 @@ const struct cs_snoop_info *cs_snoop_get_info(const struct cs_snoop *snoop);
 
 /**
  * The snoop file descriptor (close-on-exec; owned by @snoop).  For poll(2)
- * (change events) and for handing the attached file to another program:
- * dup2(2) it to the number the program expects (if it already has that
- * number, clear FD_CLOEXEC instead; dup2() of a number onto itself does
- * nothing).
+ * (change events, cs_events_open()) and for handing the attached file to
+ * another program: dup2(2) it to the number the program expects (if it
+ * already has that number, clear FD_CLOEXEC instead; dup2() of a number
+ * onto itself does nothing).
  */
 int cs_snoop_get_fd(const struct cs_snoop *snoop);
 
@@ -683,10 +683,76 @@ int cs_seek_data(struct cs_snoop *snoop, uint64_t va, uint64_t *found,
 int cs_seek_hole(struct cs_snoop *snoop, uint64_t va, uint64_t *found,
 		 struct cs_error *err);
 
-/*
- * Change events (poll(2) on cs_snoop_get_fd() and an event iterator) will
- * be added here once the kernel interface for them exists.
+/* ------------------------------------------------------------------------
+ * Change events
  */
+
+/**
+ * struct cs_event - one change event of the attached address space
+ *
+ * The kernel's record (struct cardsnoop_event) with @va in canonical form.
+ * What @size, @arg and @data mean depends on @type: see enum
+ * cardsnoop_event_type in <drm/cardsnoop_drm.h>.
+ */
+struct cs_event {
+	/** @struct_size: sizeof(struct cs_event) in the library. */
+	uint32_t struct_size;
+	/** @type: CARDSNOOP_EVENT_*. */
+	uint32_t type;
+	/** @seqno: sequence number on this snoop file, from 1. */
+	uint64_t seqno;
+	/** @timestamp_ns: CLOCK_MONOTONIC time it was queued. */
+	uint64_t timestamp_ns;
+	/** @flags: CARDSNOOP_EVENT_REPLAY. */
+	uint32_t flags;
+	/** @arg: permissions (BIND), engine (SUBMIT), access (FAULT). */
+	uint32_t arg;
+	/** @va: first VA, canonical. */
+	uint64_t va;
+	/** @size: bytes, or a count (OVERFLOW). */
+	uint64_t size;
+	/** @bo_id: the buffer. */
+	uint64_t bo_id;
+	/** @data: a sequence number (SUBMIT, FAULT, OVERFLOW). */
+	uint64_t data;
+	/** @placement: CARDSNOOP_PLACEMENT_* (BIND, MIGRATE, EVICT). */
+	uint32_t placement;
+	/** @kind: CARDSNOOP_KIND_* (BIND). */
+	uint32_t kind;
+};
+
+/** cs_events_next() flag: block until an event is queued */
+#define CS_EVENTS_WAIT		CARDSNOOP_EVENTS_WAIT
+
+/** struct cs_event_iter - reader of the event queue, opaque */
+struct cs_event_iter;
+
+/**
+ * cs_events_open - read the change events of an attachment
+ *
+ * Right after attaching, the queue holds the existing mappings as BIND
+ * records (CARDSNOOP_EVENT_REPLAY), then live changes in order.  Events
+ * are dequeued: use one reader per snoop handle.  poll(2) on
+ * cs_snoop_get_fd() reports POLLIN | POLLPRI when events are queued and
+ * POLLHUP when the target exited or the GPU is gone.  Errors: -EOPNOTSUPP
+ * (a kernel without events), -ENOMEM.
+ */
+int cs_events_open(struct cs_snoop *snoop, struct cs_event_iter **iter,
+		   struct cs_error *err);
+
+/**
+ * cs_events_next - the next event
+ *
+ * Returns 1 and points *@event at it (valid until the next call), 0 when
+ * none is queued (without CS_EVENTS_WAIT), or a negative errno: -EINTR
+ * (a signal interrupted CS_EVENTS_WAIT), -EBADFD, -ENODEV.
+ */
+int cs_events_next(struct cs_event_iter *iter, uint32_t flags,
+		   const struct cs_event **event, struct cs_error *err);
+void cs_events_close(struct cs_event_iter *iter);
+
+/** Name of event type @type ("bind", "submit"...), "unknown" if none. */
+const char *cs_event_type_name(uint32_t type);
 
 #if defined(__cplusplus)
 }

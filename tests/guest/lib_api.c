@@ -29,10 +29,13 @@
  *            resolve_hole, mappings_callback, mappings_iterator,
  *            mappings_range, mappings_count, mappings_many_batches,
  *            seek_data_hole, seek_past_end, raw_fd
+ * events:    events_replay, events_live_bind_unbind, events_wait_blocks,
+ *            events_poll_and_target_exit, event_type_names
  * lifecycle: target_exits_mid_read
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -57,7 +60,7 @@
 #define BO_SIZE	SZ_64K
 #define N_MANY	600
 
-enum { T_READ = 1, T_WRITE, T_OPEN2, T_DUP, T_EXIT };
+enum { T_READ = 1, T_WRITE, T_OPEN2, T_DUP, T_EXIT, T_BIND, T_UNBIND };
 
 struct tcmd {
 	uint32_t op;
@@ -169,6 +172,14 @@ report:
 			break;
 		case T_DUP:
 			other = dup(fd);
+			full_write(rep, &other, sizeof(other));
+			break;
+		case T_BIND:		/* buffer A at VA off, len bytes */
+			other = sg_bind(fd, ha, c.off, c.len, 0, 0);
+			full_write(rep, &other, sizeof(other));
+			break;
+		case T_UNBIND:
+			other = sg_unbind(fd, c.off, c.len);
 			full_write(rep, &other, sizeof(other));
 			break;
 		case T_EXIT:
@@ -1056,6 +1067,152 @@ START_TEST(raw_fd)
 }
 END_TEST
 
+/* ---- events --------------------------------------------------------- */
+
+#define VA_NEW	0x500000ull
+
+static void target_bind(struct target *t, uint32_t op, uint64_t va)
+{
+	int ret;
+
+	target_cmd(t, op, 0, va, BO_SIZE, 0, &ret, sizeof(ret));
+	ck_assert_int_eq(ret, 0);
+}
+
+/* Next event, which must be there without waiting. */
+static const struct cs_event *next_now(struct cs_event_iter *it)
+{
+	const struct cs_event *e;
+
+	ck_assert_int_eq(cs_events_next(it, 0, &e, err), 1);
+	return e;
+}
+
+/* Drain the replay of @it; returns the last sequence number. */
+static uint64_t drain(struct cs_event_iter *it)
+{
+	const struct cs_event *e;
+	uint64_t seq = 0;
+
+	while (cs_events_next(it, 0, &e, err) == 1)
+		seq = e->seqno;
+	return seq;
+}
+
+/* Right after ATTACH the existing mappings are replayed as BIND records. */
+START_TEST(events_replay)
+{
+	static const uint64_t vas[] = { VA_SYS, VA_RO, VA_SPRS, VA_HI };
+	const struct cs_event *e;
+	struct cs_event_iter *it;
+	unsigned int i, j, seen = 0;
+	uint64_t seq = 0;
+
+	ck_ok(cs_events_open(snoop, &it, err));
+	for (i = 0; i < 4; i++) {
+		e = next_now(it);
+		ck_assert_uint_eq(e->struct_size, sizeof(*e));
+		ck_assert_uint_eq(e->type, CARDSNOOP_EVENT_BIND);
+		ck_assert(e->flags & CARDSNOOP_EVENT_REPLAY);
+		ck_assert_uint_eq(e->seqno, seq + 1);
+		seq = e->seqno;
+		ck_assert_uint_eq(e->size, BO_SIZE);
+		for (j = 0; j < 4; j++)
+			if (e->va == vas[j])
+				seen |= 1u << j;
+	}
+	ck_assert_uint_eq(seen, 0xf);		/* VA_HI came back canonical */
+	ck_assert_int_eq(cs_events_next(it, 0, &e, err), 0);	/* drained */
+	ck_assert_int_eq(cs_events_next(it, 0x100, &e, err), -EINVAL);
+	cs_events_close(it);
+}
+END_TEST
+
+/* After the replay, the target's binds and unbinds in order. */
+START_TEST(events_live_bind_unbind)
+{
+	const struct cs_event *e;
+	struct cs_event_iter *it;
+	uint64_t seq;
+
+	ck_ok(cs_events_open(snoop, &it, err));
+	seq = drain(it);
+	target_bind(&tgt, T_BIND, VA_NEW);
+	e = next_now(it);
+	ck_assert_uint_eq(e->type, CARDSNOOP_EVENT_BIND);
+	ck_assert_uint_eq(e->flags & CARDSNOOP_EVENT_REPLAY, 0);
+	ck_assert_uint_eq(e->va, VA_NEW);
+	ck_assert_uint_eq(e->size, BO_SIZE);
+	ck_assert_uint_eq(e->bo_id, tgt.ready.bo_a_id);
+	ck_assert_uint_eq(e->seqno, seq + 1);
+	target_bind(&tgt, T_UNBIND, VA_NEW);
+	e = next_now(it);
+	ck_assert_uint_eq(e->type, CARDSNOOP_EVENT_UNBIND);
+	ck_assert_uint_eq(e->va, VA_NEW);
+	ck_assert_uint_eq(e->seqno, seq + 2);
+	cs_events_close(it);
+}
+END_TEST
+
+static void *bind_later(void *p)
+{
+	usleep(200 * 1000);
+	target_bind(p, T_BIND, VA_NEW);
+	return NULL;
+}
+
+/* CS_EVENTS_WAIT blocks until the target changes something. */
+START_TEST(events_wait_blocks)
+{
+	const struct cs_event *e;
+	struct cs_event_iter *it;
+	pthread_t th;
+
+	ck_ok(cs_events_open(snoop, &it, err));
+	drain(it);
+	ck_assert_int_eq(pthread_create(&th, NULL, bind_later, &tgt), 0);
+	ck_assert_int_eq(cs_events_next(it, CS_EVENTS_WAIT, &e, err), 1);
+	ck_assert_uint_eq(e->type, CARDSNOOP_EVENT_BIND);
+	ck_assert_uint_eq(e->va, VA_NEW);
+	pthread_join(th, NULL);
+	cs_events_close(it);
+}
+END_TEST
+
+/* poll(2) on the snoop fd: POLLIN for events, POLLHUP once the target exits. */
+START_TEST(events_poll_and_target_exit)
+{
+	struct pollfd p = { .fd = cs_snoop_get_fd(snoop), .events = POLLIN | POLLPRI };
+	const struct cs_event *e;
+	struct cs_event_iter *it;
+	bool exit_seen = false;
+
+	ck_ok(cs_events_open(snoop, &it, err));
+	ck_assert_int_eq(poll(&p, 1, 0), 1);		/* the replay is queued */
+	ck_assert(p.revents & POLLIN);
+	while (cs_events_next(it, 0, &e, err) == 1)
+		;
+	ck_assert_int_eq(poll(&p, 1, 0), 0);
+	target_stop(&tgt);
+	ck_assert_int_eq(poll(&p, 1, 5000), 1);
+	ck_assert(p.revents & POLLHUP);
+	while (cs_events_next(it, 0, &e, err) == 1)
+		exit_seen |= e->type == CARDSNOOP_EVENT_TARGET_EXIT;
+	ck_assert(exit_seen);
+	cs_events_close(it);
+}
+END_TEST
+
+START_TEST(event_type_names)
+{
+	ck_assert_str_eq(cs_event_type_name(CARDSNOOP_EVENT_BIND), "bind");
+	ck_assert_str_eq(cs_event_type_name(CARDSNOOP_EVENT_SUBMIT), "submit");
+	ck_assert_str_eq(cs_event_type_name(CARDSNOOP_EVENT_OVERFLOW), "overflow");
+	ck_assert_str_eq(cs_event_type_name(0), "unknown");
+	ck_assert_str_eq(cs_event_type_name(1000), "unknown");
+}
+END_TEST
+
 /* ---- lifecycle ------------------------------------------------------ */
 
 struct reader {
@@ -1175,6 +1332,16 @@ static Suite *lib_suite(void)
 	tcase_add_test(tc, seek_data_hole);
 	tcase_add_test(tc, seek_past_end);
 	tcase_add_test(tc, raw_fd);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("events");
+	tcase_add_checked_fixture(tc, setup_io, teardown_io);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, events_replay);
+	tcase_add_test(tc, events_live_bind_unbind);
+	tcase_add_test(tc, events_wait_blocks);
+	tcase_add_test(tc, events_poll_and_target_exit);
+	tcase_add_test(tc, event_type_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lifecycle");

@@ -381,6 +381,12 @@ START_TEST(null_handle)
 	ck_assert_int_eq(cs_mappings_next(NULL, &m, err), -EINVAL);
 	ck_assert_int_eq(cs_count_mappings(NULL, 0, &v, err), -EINVAL);
 	ck_assert_int_eq(cs_snoop_get_fd(NULL), -EINVAL);
+	ck_assert_int_eq(cs_events_open(NULL, NULL, err), -EINVAL);
+	ck_assert_int_eq(cs_events_next(NULL, 0, NULL, err), -EINVAL);
+	cs_events_close(NULL);
+	ck_assert_str_eq(cs_event_type_name(CARDSNOOP_EVENT_TARGET_EXIT),
+			 "target-exit");
+	ck_assert_str_eq(cs_event_type_name(77), "unknown");
 	ck_assert_ptr_null(cs_snoop_get_info(NULL));
 	cs_snoop_close(NULL);
 	cs_mappings_close(NULL);
