@@ -105,42 +105,50 @@ static const struct cli_optdesc cli_optdescs[] = {
 const struct cli_command cli_commands[] = {
 	{ "list", cli_cmd_list, "",
 	  "list [options]",
+	  "GPUs with a snoop node",
 	  "List the GPUs that have a snoop node: card, driver, PCI id and\n"
 	  "name, VA bits, VRAM.",
 	  CLI_OPT_CARD | CLI_OPT_ALL | CLI_OPTS_TABLE, cli_list_columns },
 	{ "clients", cli_cmd_clients, "P",
 	  "clients [options] [<pid>]",
+	  "DRM clients of a process, or of all",
 	  "List the DRM clients (open DRM files) of a process, or of every\n"
 	  "process you may look at: pid, command, fd, card, client id, memory.",
 	  CLI_OPT_CARD | CLI_OPTS_TABLE, cli_clients_columns },
 	{ "maps", cli_cmd_maps, "p",
 	  "maps [options] <pid>|--kernel",
+	  "GPU mappings of a process",
 	  "List a process's GPU mappings: VA range, size, buffer, offset in\n"
 	  "the buffer, placement, permissions.",
 	  CLI_OPTS_ATTACH | CLI_OPTS_TABLE, cli_maps_columns },
 	{ "read", cli_cmd_read, "pvs",
 	  "read [options] <pid>|--kernel <va> <size>",
+	  "hexdump or raw bytes of GPU memory",
 	  "Read <size> bytes of a process's GPU memory at <va>: a hexdump with\n"
 	  "canonical GPU addresses, or the raw bytes.",
 	  CLI_OPTS_ATTACH | CLI_OPT_RAWBYTES | CLI_OPT_OUTFILE |
 	  CLI_OPT_NO_SQUEEZE | CLI_OPT_ZERO_HOLES, NULL },
 	{ "write", cli_cmd_write, "pv",
 	  "write [options] <pid>|--kernel <va> (--hex <hex> | -i <file>)",
+	  "write bytes into GPU memory",
 	  "Write bytes into a process's GPU memory at <va>.",
 	  CLI_OPTS_ATTACH | CLI_OPT_HEX | CLI_OPT_INFILE, NULL },
 	{ "dump", cli_cmd_dump, "p",
 	  "dump [options] <pid>|--kernel -o <file>",
+	  "GPU memory to an ELF core file",
 	  "Write a process's GPU memory to an ELF core file: one PT_LOAD per\n"
 	  "mapping at its GPU VA, notes with buffer, placement and permissions.\n"
 	  "readelf(1) and gdb(1) read it; pages of zeros are left as holes.",
 	  CLI_OPTS_ATTACH | CLI_OPT_OUTFILE | CLI_OPT_RANGE, NULL },
 	{ "resolve", cli_cmd_resolve, "pv",
 	  "resolve [options] <pid>|--kernel <va>",
+	  "what backs one GPU VA",
 	  "Show what backs one GPU VA of a process: mapping, buffer, offset,\n"
 	  "placement, page size (and, for root, the physical address).",
 	  CLI_OPTS_ATTACH | CLI_OPT_JSON | CLI_OPT_RAWTABLE, cli_resolve_columns },
 	{ "exec", cli_cmd_exec, "pc",
 	  "exec [options] <pid>|--kernel -- <cmd> [<arg>...]",
+	  "run <cmd> on the attached snoop file",
 	  "Run <cmd> with the attached snoop file as its descriptor 0 (or\n"
 	  "--fd <n>): the file offset is the GPU VA, so dd, xxd, od and cmp\n"
 	  "read the target's GPU memory.  Programs must use the inherited\n"
@@ -149,10 +157,11 @@ const struct cli_command cli_commands[] = {
 	  CLI_OPT_ZERO_HOLES, NULL },
 	{ "ring", cli_cmd_ring, "",
 	  "ring [options]",
+	  "decode simgpu's kernel ring: ring -> IB -> data",
 	  "Decode simgpu's kernel ring (root): each packet, the client and IB\n"
 	  "it points at, and the IB's commands read from that client's VM.",
 	  CLI_OPT_CARD | CLI_OPT_JSON | CLI_OPT_LAST, NULL },
-	{ NULL, NULL, NULL, NULL, NULL, 0, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
 };
 
 const struct cli_command *cli_find_command(const char *name)
@@ -223,8 +232,13 @@ void cli_usage(const struct cli_command *cmd, FILE *f)
 		      "Read, write, map and dump the GPU memory of another process\n"
 		      "through /dev/dri/cardN-snoop: the file offset is the GPU VA.\n"
 		      "\nCommands:\n", f);
-		for (c = cli_commands; c->name; c++)
-			fprintf(f, " %s\n", c->synopsis);
+		for (c = cli_commands; c->name; c++) {
+			if (strlen(c->synopsis) > 44)
+				fprintf(f, " %s\n %-44s %s\n", c->synopsis, "",
+					c->brief);
+			else
+				fprintf(f, " %-44s %s\n", c->synopsis, c->brief);
+		}
 		fputs("\nCommon options (before or after the command):\n", f);
 		cli_usage_options(CLI_OPTS_GLOBAL, NULL, f);
 		fputs("\nNumbers are decimal or 0x-hex; VAs and sizes also take K, M, G\n"

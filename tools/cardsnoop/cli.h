@@ -406,6 +406,7 @@ struct cli_command {
 	 * "c" -- CMD [ARGS...] */
 	const char *args;
 	const char *synopsis;		/* after "cardsnoop " */
+	const char *brief;		/* for the command list of --help */
 	const char *summary;
 	uint64_t options;		/* CLI_OPT_* the command accepts */
 	const struct cli_column *cols;	/* output columns, for --help */

@@ -117,7 +117,7 @@ static bool cli_ring_peek(struct cs_snoop *s, const struct cli_ib_cmd *c,
 	n = cs_read(s, *va, data, (size_t)len, NULL);
 	if (n <= 0)
 		return false;
-	for (i = 0; i < n && o + 3 < hexlen; i++)
+	for (i = 0; i < n && o + 2 < hexlen; i++)
 		o += (size_t)snprintf(hex + o, hexlen - o, "%02x", data[i]);
 	return true;
 }

@@ -9,6 +9,7 @@
  * bytes: the ring header is checked before use, and a malformed command
  * is shown for what it is rather than skipped.
  */
+#include <ctype.h>
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -254,7 +255,7 @@ void cli_ib_cmd_json(const struct cli_ib_cmd *c, unsigned int va_bits,
 
 	if (name) {
 		for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
-			lower[i] = (char)(name[i] - 'A' + 'a');
+			lower[i] = (char)tolower((unsigned char)name[i]);
 		lower[i] = '\0';
 		cli_json_str(j, "op", lower);
 	} else {

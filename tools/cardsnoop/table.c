@@ -359,8 +359,7 @@ void cli_table_usage(const struct cli_column *cols, FILE *f)
 			w = strlen(cols[i].name);
 	fputs("\nAvailable output columns (* = default):\n", f);
 	for (i = 0; i < n; i++)
-		fprintf(f, " %c%*s  %s <%s>\n",
+		fprintf(f, " %-*s %c %s <%s>\n", (int)w, cols[i].name,
 			cols[i].flags & CLI_COL_DEFAULT ? '*' : ' ',
-			(int)w, cols[i].name, cols[i].help,
-			types[cols[i].type]);
+			cols[i].help, types[cols[i].type]);
 }
