@@ -87,12 +87,15 @@ check-debug: deps
 	@if [ ! -f $(DEBUG_BUILD)/kdir/.extracted ] || \
 	    [ $(DEBUG_KERNEL)/build.tar.xz -nt $(DEBUG_BUILD)/kdir/.extracted ]; then \
 		echo "check-debug: extracting $(DEBUG_KERNEL)/build.tar.xz"; \
-		rm -rf $(DEBUG_BUILD)/kdir && mkdir -p $(DEBUG_BUILD)/kdir && \
+		rm -rf $(DEBUG_BUILD)/kdir $(DEBUG_BUILD)/modroot && \
+		mkdir -p $(DEBUG_BUILD)/kdir $(DEBUG_BUILD)/modroot && \
 		tar xJf $(DEBUG_KERNEL)/build.tar.xz -C $(DEBUG_BUILD)/kdir && \
+		tar xJf $(DEBUG_KERNEL)/modules.tar.xz -C $(DEBUG_BUILD)/modroot && \
 		touch $(DEBUG_BUILD)/kdir/.extracted; \
 	fi
 	@$(MAKE) --no-print-directory KDIR=$(DEBUG_BUILD)/kdir \
-		VM_KERNEL=$(DEBUG_KERNEL)/vmlinuz VM_KMODS= \
+		VM_KERNEL=$(DEBUG_KERNEL)/vmlinuz \
+		VM_KMODS=$(DEBUG_BUILD)/modroot/lib/modules/$$(cat $(DEBUG_KERNEL)/kernelrelease) \
 		KMOD_OUT=$(DEBUG_BUILD)/kmod GUEST_MODULES=$(DEBUG_BUILD)/guest-modules \
 		VM_EXTRA_APPEND="kmemleak=on" CS_STRESS_SCALE=$${CS_STRESS_SCALE:-4} \
 		LOGDIR=$(DEBUG_BUILD)/logs check

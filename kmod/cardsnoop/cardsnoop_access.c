@@ -971,7 +971,8 @@ int cardsnoop_mmap(struct cardsnoop_file *cf, struct vm_area_struct *vma)
 
 	if (!cardsnoop_attached_vm(cf))
 		return cf->detached ? -ENODEV : -EBADFD;
-	if (!(vma->vm_flags & VM_SHARED))
+	/* VM_MAYSHARE: a shared mapping of a file opened read-only has no VM_SHARED. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (start >= space || size > space - start)
 		return -EINVAL;
