@@ -60,6 +60,29 @@ static void cardsnoop_gpuva_to_mapping(const struct drm_gpuva *gva,
 }
 
 /**
+ * cardsnoop_gpuvm_mapping() - the UAPI record of a &drm_gpuva
+ * @gva: the mapping
+ * @describe: optional driver callback that completes the record, as for
+ *	cardsnoop_gpuvm_iterate()
+ * @m: filled in
+ *
+ * For the change events of a drm_gpuvm driver: cardsnoop_event_bind() takes
+ * the record this builds.
+ *
+ * Context: the VM lock held.
+ */
+void cardsnoop_gpuvm_mapping(struct drm_gpuva *gva,
+			     void (*describe)(struct drm_gpuva *va,
+					      struct cardsnoop_mapping *m),
+			     struct cardsnoop_mapping *m)
+{
+	cardsnoop_gpuva_to_mapping(gva, m);
+	if (describe)
+		describe(gva, m);
+}
+EXPORT_SYMBOL_GPL(cardsnoop_gpuvm_mapping);
+
+/**
  * cardsnoop_gpuvm_lookup() - find the mapping that holds a VA
  * @gpuvm: the VM
  * @va: the VA

@@ -454,6 +454,10 @@ cardsnoop_event_fault(struct cardsnoop_vm *vm, u64 va, u32 access, u64 seqno)
 /* Generic helpers for drivers on drm_gpuvm and TTM. */
 struct drm_gpuva *cardsnoop_gpuvm_lookup(struct drm_gpuvm *gpuvm, u64 va,
 					 struct cardsnoop_extent *ext);
+void cardsnoop_gpuvm_mapping(struct drm_gpuva *gva,
+			     void (*describe)(struct drm_gpuva *va,
+					      struct cardsnoop_mapping *m),
+			     struct cardsnoop_mapping *m);
 int cardsnoop_gpuvm_iterate(struct drm_gpuvm *gpuvm, u64 start,
 			    void (*describe)(struct drm_gpuva *va,
 					     struct cardsnoop_mapping *m),
