@@ -55,6 +55,7 @@ programs() { # pci|platform
 	run simgpu_vm
 	run simgpu_mem
 	run simgpu_engine
+	run simgpu_hooks
 	run simgpu_unbind
 	unset SIMGPU_RENDER
 }

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * simgpu's cardsnoop hooks: with a snoop file attached to the client's VM,
+ * every change of what backs a VA range (unbind, bind over, migration,
+ * eviction by another client, userptr CPU remap, a buffer released after
+ * its last mapping) is seen by the snooper at once, through pread and
+ * through its mmap.  A stale view here would mean a missing invalidation
+ * bracket in simgpu (the snooper would see freed TTM pages).
+ *
+ * TEST: hooks_*
+ */
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <drm/cardsnoop_drm.h>
+
+#include "cstest.h"
+#include "simgpu_test.h"
+
+static int fd = -1, sfd = -1;
+static struct drm_simgpu_info info;
+
+static int snoop_open(int drm_fd)
+{
+	char path[128], node[64] = "";
+	struct stat st;
+	int n;
+
+	if (fstat(drm_fd, &st))
+		return -errno;
+	for (n = 0; n < 64; n++) {
+		snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/drm/card%d",
+			 major(st.st_rdev), minor(st.st_rdev), n);
+		if (!access(path, F_OK)) {
+			snprintf(node, sizeof(node), "/dev/dri/card%d-snoop", n);
+			break;
+		}
+	}
+	n = open(node, O_RDWR | O_CLOEXEC);
+	return n < 0 ? -errno : n;
+}
+
+static void setup(void)
+{
+	struct cardsnoop_attach at = { 0 };
+
+	fd = sgt_open();
+	ck_assert_msg(fd >= 0, "no simgpu device: %s", strerror(-fd));
+	ck_assert_int_eq(sgt_info(fd, &info), 0);
+	sfd = snoop_open(fd);
+	ck_assert_msg(sfd >= 0, "no snoop node: %s", strerror(-sfd));
+	at.drm_fd = fd;
+	ck_assert_int_eq(sgt_ioctl(sfd, CARDSNOOP_IOCTL_ATTACH, &at), 0);
+}
+
+static void teardown(void)
+{
+	close(sfd);
+	close(fd);
+}
+
+/* The snooper's view of the dword at @va (linear), through pread. */
+static int snoop32(__u64 va, __u32 *v)
+{
+	ssize_t n = pread(sfd, v, 4, (off_t)va);
+
+	return n == 4 ? 0 : n < 0 ? -errno : -EIO;
+}
+
+static __u32 peek(__u64 va)
+{
+	__u32 v = 0;
+
+	ck_assert_int_eq(snoop32(va, &v), 0);
+	return v;
+}
+
+/* A snooper mapping of [va, va + size). */
+static volatile __u32 *snoop_map(__u64 va, __u64 size)
+{
+	void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, sfd, (off_t)va);
+
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	return p;
+}
+
+struct buf {
+	__u32 handle;
+	__u32 *map;
+};
+
+static struct buf mkbuf(__u64 size, __u32 placement, __u32 fill)
+{
+	struct buf b;
+	__u64 i;
+
+	ck_assert_int_eq(sgt_bo_create(fd, size, placement, 0, &b.handle), 0);
+	b.map = sgt_map(fd, b.handle);
+	ck_assert_ptr_nonnull(b.map);
+	for (i = 0; i < size / 4; i++)
+		b.map[i] = fill;
+	return b;
+}
+
+/* Unbind: the snooper's pread fails and its mapping faults. */
+START_TEST(hooks_unbind)
+{
+	struct buf a = mkbuf(SGT_4K, SIMGPU_PLACEMENT_SYSTEM, 0xa1);
+	volatile __u32 *m;
+	__u32 v;
+
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, SGT_4K, 0, 0), 0);
+	m = snoop_map(SGT_1M, SGT_4K);
+	ck_assert_uint_eq(m[3], 0xa1);
+	ck_assert_uint_eq(peek(SGT_1M), 0xa1);
+	ck_assert_int_eq(sgt_unbind(fd, SGT_1M, SGT_4K), 0);
+	ck_assert_int_eq(snoop32(SGT_1M, &v), -EIO);
+	ck_assert_int_eq(sgt_touch_faults(m + 3, 0, NULL), 1);
+}
+END_TEST
+
+/* Bind over: the snooper sees the new buffer, also through its mapping. */
+START_TEST(hooks_bind_over)
+{
+	struct buf a = mkbuf(SGT_4K, SIMGPU_PLACEMENT_SYSTEM, 0xa2);
+	struct buf b = mkbuf(SGT_4K, SIMGPU_PLACEMENT_SYSTEM, 0xb2);
+	volatile __u32 *m;
+
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, SGT_4K, 0, 0), 0);
+	m = snoop_map(SGT_1M, SGT_4K);
+	ck_assert_uint_eq(m[0], 0xa2);
+	ck_assert_int_eq(sgt_bind(fd, b.handle, SGT_1M, SGT_4K, 0, 0), 0);
+	ck_assert_uint_eq(m[0], 0xb2);
+	ck_assert_uint_eq(peek(SGT_1M), 0xb2);
+	/* A write through the new buffer shows through the same mapping. */
+	b.map[0] = 0xb3;
+	ck_assert_uint_eq(m[0], 0xb3);
+}
+END_TEST
+
+/* Migration system → VRAM → system under a snooper mapping. */
+START_TEST(hooks_migrate)
+{
+	struct buf a = mkbuf(4 * SGT_4K, SIMGPU_PLACEMENT_SYSTEM, 0xa3);
+	volatile __u32 *m;
+
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, 4 * SGT_4K, 0, 0), 0);
+	m = snoop_map(SGT_1M, 4 * SGT_4K);
+	ck_assert_uint_eq(m[SGT_4K / 4], 0xa3);
+	ck_assert_int_eq(sgt_migrate(fd, a.handle, SIMGPU_PLACEMENT_VRAM), 0);
+	a.map[SGT_4K / 4] = 0xa4;
+	ck_assert_uint_eq(peek(SGT_1M + SGT_4K), 0xa4);
+	ck_assert_uint_eq(m[SGT_4K / 4], 0xa4);
+	ck_assert_int_eq(sgt_migrate(fd, a.handle, SIMGPU_PLACEMENT_SYSTEM), 0);
+	a.map[SGT_4K / 4] = 0xa5;
+	ck_assert_uint_eq(m[SGT_4K / 4], 0xa5);
+	ck_assert_uint_eq(peek(SGT_1M + SGT_4K), 0xa5);
+}
+END_TEST
+
+/* Eviction by another client's allocation, with a snooper on the
+ * evicted buffer. */
+START_TEST(hooks_evict)
+{
+	__u64 q = (info.vram_size / 4) & ~(SGT_4K - 1);
+	struct buf a = mkbuf(q, SIMGPU_PLACEMENT_VRAM, 0xa6);
+	int fd2 = sgt_open(), i;
+	volatile __u32 *m;
+	__u32 h;
+
+	ck_assert_int_ge(fd2, 0);
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, q, 0, 0), 0);
+	m = snoop_map(SGT_1M, SGT_4K);
+	ck_assert_uint_eq(m[0], 0xa6);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(sgt_bo_create(fd2, q, SIMGPU_PLACEMENT_VRAM, 0, &h),
+				 0);
+	ck_assert_int_eq(sgt_placement(fd, a.handle), SIMGPU_PLACEMENT_SYSTEM);
+	a.map[0] = 0xa7;
+	ck_assert_uint_eq(peek(SGT_1M), 0xa7);
+	ck_assert_uint_eq(m[0], 0xa7);
+	close(fd2);
+}
+END_TEST
+
+/* Userptr: the snooper follows the CPU address space when it changes. */
+START_TEST(hooks_userptr_remap)
+{
+	__u32 *u = mmap(NULL, SGT_4K, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *u2, v;
+
+	ck_assert_ptr_ne(u, MAP_FAILED);
+	u[0] = 0xa8;
+	ck_assert_int_eq(sgt_bind_userptr(fd, u, SGT_1M, SGT_4K, 0), 0);
+	ck_assert_uint_eq(peek(SGT_1M), 0xa8);
+	u2 = mmap(u, SGT_4K, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	ck_assert_ptr_eq(u2, u);
+	u2[0] = 0xa9;
+	ck_assert_uint_eq(peek(SGT_1M), 0xa9);
+	ck_assert_int_eq(munmap(u2, SGT_4K), 0);
+	ck_assert_int_ne(snoop32(SGT_1M, &v), 0);
+}
+END_TEST
+
+/* Sparse and buffer mappings alternate under a snooper mapping. */
+START_TEST(hooks_sparse)
+{
+	struct drm_simgpu_vm_bind sp = {
+		.flags = SIMGPU_BIND_SPARSE, .va = SGT_1M, .size = SGT_4K,
+	};
+	struct buf a = mkbuf(SGT_4K, SIMGPU_PLACEMENT_VRAM, 0xaa);
+	volatile __u32 *m;
+
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, SGT_4K, 0, 0), 0);
+	m = snoop_map(SGT_1M, SGT_4K);
+	ck_assert_uint_eq(m[1], 0xaa);
+	ck_assert_int_eq(sgt_ioctl(fd, DRM_IOCTL_SIMGPU_VM_BIND, &sp), 0);
+	ck_assert_uint_eq(m[1], 0);
+	ck_assert_uint_eq(peek(SGT_1M + 4), 0);
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, SGT_4K, 0, 0), 0);
+	ck_assert_uint_eq(m[1], 0xaa);
+}
+END_TEST
+
+/* Churn: a child binds, unbinds and migrates while the parent snoops the
+ * range; every value read is one that was there. */
+START_TEST(hooks_churn)
+{
+	struct buf a = mkbuf(SGT_64K, SIMGPU_PLACEMENT_SYSTEM, 0x11111111);
+	struct buf b = mkbuf(SGT_64K, SIMGPU_PLACEMENT_VRAM, 0x22222222);
+	volatile __u32 *m;
+	int status, i, bad = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, SGT_64K, 0, 0), 0);
+	m = snoop_map(SGT_1M, SGT_64K);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		for (i = 0; i < 300; i++) {
+			if (sgt_bind(fd, i & 1 ? a.handle : b.handle, SGT_1M,
+				     SGT_64K, 0, 0) ||
+			    sgt_migrate(fd, i % 3 ? a.handle : b.handle,
+					i & 2 ? SIMGPU_PLACEMENT_VRAM :
+						SIMGPU_PLACEMENT_SYSTEM))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	for (i = 0; i < 3000; i++) {
+		__u32 v = 0;
+
+		if (snoop32(SGT_1M + (i % 16) * SGT_4K, &v) ||
+		    (v != 0x11111111 && v != 0x22222222))
+			bad++;
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && !WEXITSTATUS(status));
+	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(sgt_bind(fd, b.handle, SGT_1M, SGT_64K, 0, 0), 0);
+	ck_assert_uint_eq(m[5], 0x22222222);
+}
+END_TEST
+
+static Suite *hooks_suite(void)
+{
+	Suite *s = suite_create("simgpu_hooks");
+	TCase *tc = tcase_create("hooks");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, hooks_unbind);
+	tcase_add_test(tc, hooks_bind_over);
+	tcase_add_test(tc, hooks_migrate);
+	tcase_add_test(tc, hooks_evict);
+	tcase_add_test(tc, hooks_userptr_remap);
+	tcase_add_test(tc, hooks_sparse);
+	tcase_add_test(tc, hooks_churn);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return cstest_run(hooks_suite());
+}
