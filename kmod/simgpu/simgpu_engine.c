@@ -50,6 +50,7 @@
 #include "simgpu_engine.h"
 #include "simgpu_gem.h"
 #include "simgpu_mmu.h"
+#include "simgpu_snoop.h"
 
 #define SIMGPU_PACKET_SIZE	sizeof(struct drm_simgpu_ring_packet)
 #define SIMGPU_RING_SLOTS	(SIMGPU_RING_PACKETS_SIZE / SIMGPU_PACKET_SIZE)
@@ -216,6 +217,8 @@ static void simgpu_job_fault(struct simgpu_job *job, u32 reason)
 	};
 
 	simgpu_file_add_fault(job->sfile, &f);
+	simgpu_snoop_event_fault(job->sfile->vm, job->acc.va, job->acc_write,
+				 f.seqno);
 }
 
 /*
@@ -323,6 +326,7 @@ static int simgpu_ring_emit_locked(struct simgpu_job *job,
 	    job->ib_size > SIMGPU_IB_MAX_SIZE)
 		return -EINVAL;
 	job->ib_va = va;
+	simgpu_snoop_event_submit(job->sfile->vm, va, job->ib_size, job->seqno);
 	return 0;
 }
 

@@ -183,6 +183,9 @@ static int simgpu_bo_move(struct ttm_buffer_object *tbo, bool evict,
 	simgpu_mmu_bo_invalidate_begin(bo, &inv);
 	ret = ttm_bo_move_memcpy(tbo, ctx, new_mem);
 	simgpu_mmu_bo_invalidate_end(&inv);
+	if (!ret)
+		simgpu_mmu_bo_event_move(bo, new_mem->mem_type == TTM_PL_VRAM,
+					 evict);
 	return ret;
 }
 

@@ -228,6 +228,11 @@ static struct simgpu_userptr *simgpu_userptr_create(struct simgpu_vm *vm,
  * drm_gpuvm split/merge callbacks; the VM lock is held.
  */
 
+static u64 simgpu_vma_bo_id(struct simgpu_vma *vma)
+{
+	return vma->base.gem.obj ? to_simgpu_bo(vma->base.gem.obj)->id : 0;
+}
+
 static void simgpu_vma_retire(struct simgpu_vm_op *op, struct simgpu_vma *vma)
 {
 	struct drm_gem_object *obj = vma->base.gem.obj;
@@ -266,6 +271,7 @@ static int simgpu_vm_sm_step_map(struct drm_gpuva_op *gop, void *priv)
 	drm_gpuva_map(&op->vm->base, &vma->base, &gop->map);
 	if (op->vm_bo)
 		drm_gpuva_link(&vma->base, op->vm_bo);
+	simgpu_snoop_event_bind(op->vm, &vma->base);
 	return 0;
 }
 
@@ -275,6 +281,10 @@ static int simgpu_vm_sm_step_remap(struct drm_gpuva_op *gop, void *priv)
 	struct simgpu_vma *old = to_simgpu_vma(gop->remap.unmap->va);
 	struct drm_gpuvm_bo *vm_bo = old->base.vm_bo;
 	struct simgpu_vma *prev = NULL, *next = NULL;
+	u64 start, range;
+
+	drm_gpuva_op_remap_to_unmap_range(&gop->remap, &start, &range);
+	simgpu_snoop_event_unbind(op->vm, start, range, simgpu_vma_bo_id(old));
 
 	if (gop->remap.prev) {
 		prev = simgpu_vm_op_get_vma(op);
@@ -305,6 +315,8 @@ static int simgpu_vm_sm_step_unmap(struct drm_gpuva_op *gop, void *priv)
 	struct simgpu_vm_op *op = priv;
 	struct simgpu_vma *vma = to_simgpu_vma(gop->unmap.va);
 
+	simgpu_snoop_event_unbind(op->vm, vma->base.va.addr, vma->base.va.range,
+				  simgpu_vma_bo_id(vma));
 	drm_gpuva_unmap(&gop->unmap);
 	simgpu_vma_retire(op, vma);
 	return 0;
@@ -692,6 +704,26 @@ void simgpu_mmu_bo_invalidate_end(struct simgpu_bo_inval *st)
 {
 	while (st->count)
 		simgpu_snoop_end(st->inv[--st->count]);
+}
+
+/**
+ * simgpu_mmu_bo_event_move() - report a buffer's move for each mapping
+ * @bo: the buffer, reserved, just moved
+ * @vram: it is in VRAM now (else in system memory)
+ * @evict: TTM evicted it, rather than its owner migrating it
+ */
+void simgpu_mmu_bo_event_move(struct simgpu_bo *bo, bool vram, bool evict)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuva *gpuva;
+
+	if (!simgpu_snoop_active())
+		return;
+	drm_gem_for_each_gpuvm_bo(vm_bo, &bo->tbo.base)
+		drm_gpuvm_bo_for_each_va(gpuva, vm_bo)
+			simgpu_snoop_event_move(to_simgpu_vm(vm_bo->vm),
+						gpuva->va.addr, gpuva->va.range,
+						bo->id, vram, evict);
 }
 
 /*

@@ -218,6 +218,7 @@ struct simgpu_bo_inval;
 void simgpu_mmu_bo_invalidate_begin(struct simgpu_bo *bo,
 				    struct simgpu_bo_inval *st);
 void simgpu_mmu_bo_invalidate_end(struct simgpu_bo_inval *st);
+void simgpu_mmu_bo_event_move(struct simgpu_bo *bo, bool vram, bool evict);
 
 int simgpu_ioctl_vm_bind(struct drm_device *dev, void *data,
 			 struct drm_file *file);

@@ -113,6 +113,26 @@ static void simgpu_snoop_describe(struct drm_gpuva *gpuva,
 	}
 }
 
+/**
+ * __simgpu_snoop_event_bind() - report a new mapping to event readers
+ * @vm: the VM, locked
+ * @gpuva: the mapping
+ *
+ * The slow path of simgpu_snoop_event_bind(): the record is the one
+ * %CARDSNOOP_IOCTL_MAPPINGS would list.
+ */
+void __simgpu_snoop_event_bind(struct simgpu_vm *vm, struct drm_gpuva *gpuva)
+{
+	struct cardsnoop_mapping m = {
+		.va = gpuva->va.addr,
+		.size = gpuva->va.range,
+		.bo_offset = gpuva->gem.offset,
+	};
+
+	simgpu_snoop_describe(gpuva, &m);
+	cardsnoop_event_bind(&vm->snoop, &m);
+}
+
 static int simgpu_snoop_resolve(struct cardsnoop_vm *svm, u64 va,
 				struct cardsnoop_extent *ext)
 {

@@ -69,6 +69,61 @@ void simgpu_snoop_unregister(struct simgpu_device *sdev);
 void simgpu_snoop_vm_init(struct simgpu_vm *vm);
 void simgpu_snoop_vm_fini(struct simgpu_vm *vm);
 
+/*
+ * Change events for cardsnoop's event readers: after the fact, static-key
+ * no-ops while nothing is attached, like the invalidation hooks.  VAs are
+ * linear (cardsnoop's non-canonical form).
+ */
+void __simgpu_snoop_event_bind(struct simgpu_vm *vm, struct drm_gpuva *gpuva);
+
+/* A new mapping; the VM lock held. */
+static __always_inline void simgpu_snoop_event_bind(struct simgpu_vm *vm,
+						    struct drm_gpuva *gpuva)
+{
+	if (cardsnoop_active() && vm->snoop_ready)
+		__simgpu_snoop_event_bind(vm, gpuva);
+}
+
+/* [@va, @va + @size) of buffer @bo_id (0: none) unmapped; the VM lock held. */
+static __always_inline void simgpu_snoop_event_unbind(struct simgpu_vm *vm,
+						      u64 va, u64 size,
+						      u64 bo_id)
+{
+	if (cardsnoop_active() && vm->snoop_ready)
+		cardsnoop_event_unbind(&vm->snoop, va, size, bo_id);
+}
+
+/* A mapping of buffer @bo_id moved (to VRAM if @vram); the VM lock held. */
+static __always_inline void simgpu_snoop_event_move(struct simgpu_vm *vm,
+						    u64 va, u64 size, u64 bo_id,
+						    bool vram, bool evict)
+{
+	if (cardsnoop_active() && vm->snoop_ready)
+		cardsnoop_event_move(&vm->snoop, va, size, bo_id,
+				     vram ? CARDSNOOP_PLACEMENT_VRAM :
+					    CARDSNOOP_PLACEMENT_SYSTEM, evict);
+}
+
+/* An IB went through the kernel ring. */
+static __always_inline void simgpu_snoop_event_submit(struct simgpu_vm *vm,
+						      u64 ib_va, u64 ib_size,
+						      u64 seqno)
+{
+	if (cardsnoop_active() && vm->snoop_ready)
+		cardsnoop_event_submit(&vm->snoop, 0, ib_va, ib_size, seqno);
+}
+
+/* A GPU page fault at @va; @write: the access was a write. */
+static __always_inline void simgpu_snoop_event_fault(struct simgpu_vm *vm,
+						     u64 va, bool write,
+						     u64 seqno)
+{
+	if (cardsnoop_active() && vm->snoop_ready)
+		cardsnoop_event_fault(&vm->snoop, va, write ?
+				      CARDSNOOP_ACCESS_WRITE :
+				      CARDSNOOP_ACCESS_READ, seqno);
+}
+
 #else /* SIMGPU_NO_SNOOP */
 
 struct simgpu_snoop_inval { };
@@ -102,6 +157,35 @@ static inline void simgpu_snoop_vm_init(struct simgpu_vm *vm)
 }
 
 static inline void simgpu_snoop_vm_fini(struct simgpu_vm *vm)
+{
+}
+
+static __always_inline void simgpu_snoop_event_bind(struct simgpu_vm *vm,
+						    struct drm_gpuva *gpuva)
+{
+}
+
+static __always_inline void simgpu_snoop_event_unbind(struct simgpu_vm *vm,
+						      u64 va, u64 size,
+						      u64 bo_id)
+{
+}
+
+static __always_inline void simgpu_snoop_event_move(struct simgpu_vm *vm,
+						    u64 va, u64 size, u64 bo_id,
+						    bool vram, bool evict)
+{
+}
+
+static __always_inline void simgpu_snoop_event_submit(struct simgpu_vm *vm,
+						      u64 ib_va, u64 ib_size,
+						      u64 seqno)
+{
+}
+
+static __always_inline void simgpu_snoop_event_fault(struct simgpu_vm *vm,
+						     u64 va, bool write,
+						     u64 seqno)
 {
 }
 

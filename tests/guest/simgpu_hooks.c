@@ -4,7 +4,7 @@
  * every change of what backs a VA range (unbind, bind over, migration,
  * eviction by another client, userptr CPU remap, a buffer released after
  * its last mapping) is seen by the snooper at once, through pread and
- * through its mmap.  A stale view here would mean a missing invalidation
+ * through its mmap; and simgpu reports its changes as cardsnoop events.  A stale view here would mean a missing invalidation
  * bracket in simgpu (the snooper would see freed TTM pages).
  *
  * TEST: hooks_*
@@ -263,6 +263,102 @@ START_TEST(hooks_churn)
 }
 END_TEST
 
+/* Drain the snoop file's event queue into @ev; returns the count. */
+static int events(struct cardsnoop_event *ev, int max)
+{
+	struct cardsnoop_events q = {
+		.events_ptr = (uintptr_t)ev, .count = max, .stride = sizeof(*ev),
+	};
+
+	ck_assert_int_eq(sgt_ioctl(sfd, CARDSNOOP_IOCTL_EVENTS, &q), 0);
+	return (int)q.count;
+}
+
+/* The first event of @type from @ev[0..n), or NULL. */
+static struct cardsnoop_event *find_event(struct cardsnoop_event *ev, int n,
+					  __u32 type)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ev[i].type == type)
+			return &ev[i];
+	return NULL;
+}
+
+/* simgpu reports binds, unbinds, migrations, evictions, IB submissions and
+ * GPU faults to event readers, with its buffer ids and linear VAs. */
+START_TEST(hooks_events)
+{
+	__u64 q = (info.vram_size / 4) & ~(SGT_4K - 1);
+	struct drm_simgpu_bo_info bi;
+	struct cardsnoop_event ev[64], *e;
+	struct drm_simgpu_cmd nop = sgt_cmd(SIMGPU_CMD_NOP, 0, 0, 0);
+	struct buf a = mkbuf(q, SIMGPU_PLACEMENT_VRAM, 0);
+	int n, i, fd2;
+	__u32 h;
+
+	events(ev, 64);
+	ck_assert_int_eq(sgt_bo_info(fd, a.handle, &bi), 0);
+
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_UPPER + SGT_1M, q, 0,
+				  SIMGPU_BIND_READONLY), 0);
+	n = events(ev, 64);
+	e = find_event(ev, n, CARDSNOOP_EVENT_BIND);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->va, 0x800000000000ull + SGT_1M);
+	ck_assert_uint_eq(e->size, q);
+	ck_assert_uint_eq(e->bo_id, bi.bo_id);
+	ck_assert_uint_eq(e->placement, CARDSNOOP_PLACEMENT_VRAM);
+	ck_assert_uint_eq(e->kind, CARDSNOOP_KIND_BUFFER);
+	ck_assert_uint_eq(e->arg & CARDSNOOP_PERM_WRITE, 0);
+
+	ck_assert_int_eq(sgt_migrate(fd, a.handle, SIMGPU_PLACEMENT_SYSTEM), 0);
+	n = events(ev, 64);
+	e = find_event(ev, n, CARDSNOOP_EVENT_MIGRATE);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->bo_id, bi.bo_id);
+	ck_assert_uint_eq(e->placement, CARDSNOOP_PLACEMENT_SYSTEM);
+
+	ck_assert_int_eq(sgt_migrate(fd, a.handle, SIMGPU_PLACEMENT_VRAM), 0);
+	fd2 = sgt_open();
+	ck_assert_int_ge(fd2, 0);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(sgt_bo_create(fd2, q, SIMGPU_PLACEMENT_VRAM, 0, &h),
+				 0);
+	n = events(ev, 64);
+	e = find_event(ev, n, CARDSNOOP_EVENT_EVICT);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->bo_id, bi.bo_id);
+	ck_assert_uint_eq(e->placement, CARDSNOOP_PLACEMENT_SYSTEM);
+	close(fd2);
+
+	ck_assert_int_eq(sgt_unbind(fd, SGT_UPPER + SGT_1M + SGT_4K, SGT_4K), 0);
+	n = events(ev, 64);
+	e = find_event(ev, n, CARDSNOOP_EVENT_UNBIND);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->va, 0x800000000000ull + SGT_1M + SGT_4K);
+	ck_assert_uint_eq(e->size, SGT_4K);
+	ck_assert_uint_eq(e->bo_id, bi.bo_id);
+
+	memcpy(a.map, &nop, sizeof(nop));
+	ck_assert_int_eq(sgt_one(fd, SIMGPU_CMD_IB, SGT_UPPER + SGT_1M, 32, 0), 0);
+	n = events(ev, 64);
+	e = find_event(ev, n, CARDSNOOP_EVENT_SUBMIT);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->va, 0x800000000000ull + SGT_1M);
+	ck_assert_uint_eq(e->size, 32);
+	ck_assert_uint_gt(e->data, 0);
+
+	ck_assert_int_eq(sgt_write32(fd, SGT_UPPER + SGT_1M, 1), -EFAULT);
+	n = events(ev, 64);
+	e = find_event(ev, n, CARDSNOOP_EVENT_FAULT);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->va, 0x800000000000ull + SGT_1M);
+	ck_assert_uint_eq(e->arg, CARDSNOOP_ACCESS_WRITE);
+}
+END_TEST
+
 static Suite *hooks_suite(void)
 {
 	Suite *s = suite_create("simgpu_hooks");
@@ -277,6 +373,7 @@ static Suite *hooks_suite(void)
 	tcase_add_test(tc, hooks_userptr_remap);
 	tcase_add_test(tc, hooks_sparse);
 	tcase_add_test(tc, hooks_churn);
+	tcase_add_test(tc, hooks_events);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -418,8 +418,10 @@ struct drm_simgpu_bo_info {
 #define SIMGPU_BIND_READONLY		(1u << 0)
 
 /**
- * define SIMGPU_BIND_SPARSE - a sparse (NULL) mapping without memory: it
- * reads as zeros and drops writes.  @handle, @offset and @userptr are zero.
+ * define SIMGPU_BIND_SPARSE - a sparse mapping, without memory
+ *
+ * Also called a NULL mapping: it reads as zeros and drops writes.  @handle,
+ * @offset and @userptr are zero.
  */
 #define SIMGPU_BIND_SPARSE		(1u << 1)
 
