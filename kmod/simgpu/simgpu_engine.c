@@ -359,6 +359,19 @@ static int simgpu_ring_retire_locked(struct simgpu_job *job, u32 status)
  * Execution
  */
 
+/*
+ * Between two pages of a long command: let others run, and give up if the
+ * submitter is being killed (a FILL of a huge sparse range is the GPU hang
+ * of this engine; it is only killable).
+ */
+static int simgpu_job_yield(void)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return 0;
+}
+
 static int simgpu_exec_locked(struct simgpu_job *job,
 			      const struct drm_simgpu_cmd *cmd)
 {
@@ -389,6 +402,9 @@ static int simgpu_exec_locked(struct simgpu_job *job,
 			if (ret)
 				return ret;
 			job->progress += n;
+			ret = simgpu_job_yield();
+			if (ret)
+				return ret;
 		}
 		return 0;
 	}
@@ -407,6 +423,9 @@ static int simgpu_exec_locked(struct simgpu_job *job,
 			if (ret)
 				return ret;
 			job->progress += n;
+			ret = simgpu_job_yield();
+			if (ret)
+				return ret;
 		}
 		return 0;
 	}
@@ -457,6 +476,9 @@ static int simgpu_exec_ib_locked(struct simgpu_job *job,
 			goto out;
 		job->ib_pos += sizeof(*c);
 		job->ib_cmd_valid = false;
+		ret = simgpu_job_yield();
+		if (ret)
+			goto out;
 	}
 	ret = 0;
 

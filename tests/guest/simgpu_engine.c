@@ -560,6 +560,31 @@ START_TEST(stress_concurrent_ibs)
 }
 END_TEST
 
+/* A FILL of a huge sparse range runs for hours; SIGKILL ends it at once. */
+START_TEST(stress_killable)
+{
+	struct drm_simgpu_vm_bind b = {
+		.flags = SIMGPU_BIND_SPARSE, .va = 1ull << 40, .size = 1ull << 40,
+	};
+	int status;
+	pid_t pid;
+
+	ck_assert_int_eq(sgt_ioctl(fd, DRM_IOCTL_SIMGPU_VM_BIND, &b), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		sgt_fill(fd, 1ull << 40, 1ull << 40, 0);
+		_exit(0);
+	}
+	usleep(300 * 1000);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	/* The file works on. */
+	ck_assert_int_eq(sgt_fill(fd, 1ull << 40, SGT_4K, 0), 0);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("simgpu_engine");
@@ -601,6 +626,7 @@ static Suite *engine_suite(void)
 
 	TC("stress");
 	tcase_add_test(tc, stress_concurrent_ibs);
+	tcase_add_test(tc, stress_killable);
 #undef TC
 	return s;
 }
