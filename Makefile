@@ -39,6 +39,7 @@ help:
 	@echo 'make deps        install the Debian packages the build needs'
 	@echo 'make check       deps + build + host tests + in-VM suites'
 	@echo 'make check-debug the in-VM suites on the debug kernel (lockdep, KASAN, ...)'
+	@echo 'make check-amdgpu, check-xe  build and check the upstream series (kmod/amdgpu/)'
 	@echo 'make demo        deps + build + a narrated demo in the VM'
 	@echo 'make shell       an interactive shell in the test VM'
 	@echo 'make install     DESTDIR=, PREFIX= (default /usr/local)'
@@ -118,3 +119,6 @@ clean:
 	@$(SUBMAKE) -C tools clean
 	@$(SUBMAKE) -C tests clean
 	rm -rf $(BUILD)
+
+# The upstream series for amdgpu and xe: kmod/amdgpu/README.md.
+include $(TOP)/kmod/amdgpu/check.mk
