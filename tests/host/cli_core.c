@@ -15,7 +15,8 @@
  *   core_sparse:      zero and unreadable pages are holes in the file
  *   core_notes:       CORE prpsinfo, CARDSNOOP info and mapping records
  *                     (with the unreadable byte counts)
- *   core_readelf:     readelf -lW reads it
+ *   core_readelf:     readelf -lW and -nW read it; the CARDSNOOP notes
+ *                     are not mistaken for NT_PRSTATUS and the like
  *   core_gdb:         gdb -batch -c FILE -ex 'x/2gx VA' reads 64-bit VAs,
  *                     low and high (canonical) half
  *   core_empty:       no segment: a valid core with notes only
@@ -329,6 +330,9 @@ START_TEST(core_readelf)
 	ck_assert_int_eq(cli_test_sh(cmd, &out, &err), 0);
 	ck_assert_has(out, "CARDSNOOP");
 	ck_assert_has(out, "NT_PRPSINFO");
+	/* our notes are not taken for the kernel's core notes */
+	ck_assert_lacks(out, "NT_PRSTATUS");
+	ck_assert_lacks(out, "NT_FPREGSET");
 	free(out);
 	free(err);
 }

@@ -342,10 +342,14 @@ char *cli_progress_format(const char *what, uint64_t done, uint64_t total,
  * core.c: the ELF core file of `dump`, written with libelf
  */
 
-/* Note name and types of cardsnoop's own notes (cardsnoop(1) DUMP FORMAT) */
+/*
+ * Note name and types of cardsnoop's own notes (cardsnoop(1) DUMP FILE
+ * FORMAT).  Not 1, 2...: readelf and BFD read the notes of a core file by
+ * type whatever their owner, and would take type 1 for NT_PRSTATUS.
+ */
 #define CLI_NOTE_NAME		"CARDSNOOP"
-#define CLI_NT_INFO		1
-#define CLI_NT_MAPPINGS		2
+#define CLI_NT_INFO		0x43530001u	/* "CS" 1 */
+#define CLI_NT_MAPPINGS		0x43530002u	/* "CS" 2 */
 
 /* struct cli_core_seg flags, also in the mappings note */
 #define CLI_SEG_UNREADABLE	(1u << 0)	/* some bytes could not be read */
