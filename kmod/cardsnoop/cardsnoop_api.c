@@ -152,7 +152,8 @@
 
 /*
  * Enabled while at least one snoop file is attached.  Exported so that the
- * inline hooks in the driver can test it.
+ * inline hooks in the driver can test it.  (checkpatch does not see through
+ * the DEFINE_ macro and asks for the export to follow a function.)
  */
 DEFINE_STATIC_KEY_DEFERRED_FALSE(cardsnoop_attached, HZ);
 EXPORT_SYMBOL_GPL(cardsnoop_attached);

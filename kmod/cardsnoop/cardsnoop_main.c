@@ -638,6 +638,7 @@ static int cardsnoop_ioctl_refresh(struct cardsnoop_file *cf, void *data)
  * @cmd: the command as the current UAPI header defines it
  * @min_size: size of the first version of its argument
  * @fn: the handler; gets a zero-extended kernel copy of the argument
+ * @after_unplug: also called once the device is gone
  */
 struct cardsnoop_ioctl_desc {
 	unsigned int cmd;
@@ -646,6 +647,7 @@ struct cardsnoop_ioctl_desc {
 	bool after_unplug;
 };
 
+/* _cmd is a constant: its reuse (checkpatch MACRO_ARG_REUSE) is harmless. */
 #define CARDSNOOP_IOCTL_DEF(_cmd, _struct, _fn) \
 	[_IOC_NR(_cmd)] = { .cmd = _cmd, .min_size = sizeof(_struct), .fn = _fn }
 
