@@ -103,7 +103,7 @@ check-debug: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@$(TOP)/tests/vm/run $(TOP)/tools/demo/demo.sh
+	@$(TOP)/tests/vm/run --host-root $(TOP)/tools/demo/demo.sh
 
 shell: all
 	@$(TOP)/tests/vm/run -i
