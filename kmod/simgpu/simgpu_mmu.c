@@ -38,9 +38,9 @@
  *   linked to their GEM object through a &drm_gpuvm_bo;
  * - sparse mappings (%SIMGPU_VMA_SPARSE), without memory;
  * - userptr mappings (%SIMGPU_VMA_USERPTR) of the binding process's memory,
- *   whose &drm_gpuva.gem.offset is the CPU address of the first byte; an
- *   &mmu_interval_notifier over the CPU range brackets cardsnoop's
- *   invalidation whenever the CPU mapping changes;
+ *   whose &drm_gpuva.gem.offset is the CPU address of the first byte, with
+ *   an &mmu_interval_notifier over the CPU range (see
+ *   simgpu_userptr_invalidate() for why it brackets nothing);
  * - the kernel ring (%SIMGPU_VMA_KERNEL), in the kernel VM only.
  */
 
@@ -145,12 +145,21 @@ static struct simgpu_userptr *simgpu_userptr_get(struct simgpu_userptr *uptr)
 }
 
 /*
- * The CPU range changes (munmap, mremap, migration, swap-out, COW...).
- * simgpu has no GPU page table to zap: the engine reaches userptr memory
- * through the CPU page tables (copy_from_user() and friends in the binding
- * process), so it always sees the current pages.  What does need to know
- * is cardsnoop, whose snoopers may map these pages: bracket its
- * invalidation over the VAs the changed CPU range is bound at.
+ * The CPU range changes (munmap, mremap, migration, swap-out, COW...).  A
+ * driver with GPU page tables zaps the range's PTEs here, as amdgpu and xe
+ * do.  simgpu has none: the engine reaches userptr memory through the CPU
+ * page tables (user copies in the binding process), so it always sees the
+ * current pages.  cardsnoop needs nothing either: it reads userptr memory
+ * through the target's page tables (get_user_pages_remote(), as
+ * /proc/PID/mem does) and never maps it into a snooper.
+ *
+ * So there is deliberately no cardsnoop_invalidate_begin()/end() here: it
+ * would take cardsnoop's sequence lock and zap snooper mappings
+ * (i_mmap_rwsem) inside an mmu notifier, while zapping any mapping runs the
+ * mmu notifiers under i_mmap_rwsem: a lock inversion (lockdep reports it),
+ * and a real self-deadlock when a userptr range covers a snooper mapping of
+ * the same VM.  The notifier still holds the mm (mmgrab()) that cardsnoop's
+ * %CARDSNOOP_BACKING_USER extents point at.
  */
 static bool simgpu_userptr_invalidate(struct mmu_interval_notifier *mni,
 				      const struct mmu_notifier_range *range,
@@ -158,34 +167,13 @@ static bool simgpu_userptr_invalidate(struct mmu_interval_notifier *mni,
 {
 	struct simgpu_userptr *uptr =
 		container_of(mni, struct simgpu_userptr, notifier);
-	bool blockable = mmu_notifier_range_blockable(range);
-	struct simgpu_snoop_inval inv;
-	unsigned long start, end;
 
-	if (blockable)
+	if (mmu_notifier_range_blockable(range))
 		mutex_lock(&uptr->lock);
 	else if (!mutex_trylock(&uptr->lock))
 		return false;
 
-	/*
-	 * cardsnoop's invalidation sleeps; the non-blocking callers (the OOM
-	 * reaper) then skip this address space, as lib/test_hmm.c does.
-	 */
-	if (!blockable && simgpu_snoop_active()) {
-		mutex_unlock(&uptr->lock);
-		return false;
-	}
-
 	mmu_interval_set_seq(mni, cur_seq);
-
-	start = max(range->start, uptr->addr);
-	end = min(range->end, uptr->addr + uptr->size);
-	if (start < end) {
-		inv = simgpu_snoop_begin(uptr->vm,
-					 uptr->va + (start - uptr->addr),
-					 end - start);
-		simgpu_snoop_end(inv);
-	}
 
 	mutex_unlock(&uptr->lock);
 	return true;
@@ -195,8 +183,7 @@ static const struct mmu_interval_notifier_ops simgpu_userptr_ops = {
 	.invalidate = simgpu_userptr_invalidate,
 };
 
-static struct simgpu_userptr *simgpu_userptr_create(struct simgpu_vm *vm,
-						    u64 va, unsigned long addr,
+static struct simgpu_userptr *simgpu_userptr_create(unsigned long addr,
 						    unsigned long size)
 {
 	struct simgpu_userptr *uptr;
@@ -208,8 +195,6 @@ static struct simgpu_userptr *simgpu_userptr_create(struct simgpu_vm *vm,
 
 	kref_init(&uptr->ref);
 	mutex_init(&uptr->lock);
-	uptr->vm = vm;
-	uptr->va = va;
 	uptr->addr = addr;
 	uptr->size = size;
 
@@ -790,8 +775,7 @@ int simgpu_ioctl_vm_bind(struct drm_device *dev, void *data,
 			ret = -EFAULT;
 			goto out_dev_exit;
 		}
-		uptr = simgpu_userptr_create(vm, va, args->userptr,
-					     args->size);
+		uptr = simgpu_userptr_create(args->userptr, args->size);
 		if (IS_ERR(uptr)) {
 			ret = PTR_ERR(uptr);
 			goto out_dev_exit;

@@ -105,12 +105,6 @@ struct simgpu_userptr {
 	 */
 	struct mutex lock;
 
-	/** @vm: the VM (not referenced: mappings die before their VM). */
-	struct simgpu_vm *vm;
-
-	/** @va: VA at which @addr was bound. */
-	u64 va;
-
 	/** @addr: first CPU address. */
 	unsigned long addr;
 

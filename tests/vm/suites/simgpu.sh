@@ -87,6 +87,7 @@ check "simgpu-app: a missing script exits 2" [ $? = 2 ]
 
 # pause: a SIGUSR1 sent before the pause is not lost.
 printf 'sleep 300\npause\nprint resumed\n' > pause.sg
+: > pause.out
 simgpu-app pause.sg > pause.out &
 pid=$!
 sleep 0.1
@@ -99,6 +100,7 @@ check "simgpu-app: pause consumes an early SIGUSR1" \
 # hold: SIGTERM (and SIGINT) end it with status 0.
 for sig in TERM INT; do
 	printf 'bo a 4K\nprint holding\nhold\n' > hold.sg
+	: > hold.out
 	simgpu-app hold.sg > hold.out &
 	pid=$!
 	i=0
@@ -113,6 +115,7 @@ done
 
 # fdinfo of a running client: the keys tools look for.
 printf 'bo a 64K vram\nprint ready\nhold\n' > fdinfo.sg
+: > fdinfo.out
 simgpu-app fdinfo.sg > fdinfo.out &
 pid=$!
 i=0
