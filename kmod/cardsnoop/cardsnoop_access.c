@@ -439,7 +439,11 @@ ssize_t cardsnoop_rw(struct cardsnoop_file *cf, char __user *ubuf,
 
 		if (ret == -EAGAIN) {
 			atomic64_inc(&cf->stats.retries);
-			/* Bounded by the retry timeout of mmu notifiers. */
+			/*
+			 * Each retry waited for an invalidation to end; a
+			 * target that rebinds the range without pause could
+			 * starve us: give up with -EBUSY after 1000.
+			 */
 			if (++retries > 1000) {
 				ret = -EBUSY;
 				break;

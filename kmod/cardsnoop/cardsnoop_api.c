@@ -86,11 +86,14 @@
  *    table locks (zapping and PTE insertion).
  *
  * The driver MUST call cardsnoop_invalidate_begin() and
- * cardsnoop_invalidate_end() with its VM lock held, or from a path that
- * cannot run concurrently with a reader's resolve in another way (an
- * &mmu_interval_notifier callback for userptr, where the snooper reads
- * through the CPU page tables).  The core never calls into the driver with
- * the sequence lock held, except for &cardsnoop_backend_ops.vram_access and
+ * cardsnoop_invalidate_end() with its VM lock held.  It MUST NOT call them
+ * from an mmu notifier callback: zapping snooper mappings runs mmu
+ * notifiers itself (i_mmap_rwsem -> invalidate_range_start -> the driver's
+ * notifier lock -> the sequence lock -> i_mmap_rwsem), and a userptr range
+ * can cover a snooper mapping.  Userptr memory needs no bracket: the core
+ * reads it through the target's page tables (%CARDSNOOP_BACKING_USER) and
+ * never maps it.  The core never calls into the driver with the sequence
+ * lock held, except for &cardsnoop_backend_ops.vram_access and
  * &cardsnoop_backend_ops.flush, which must not take the VM lock.
  *
  * No copy_to_user()/copy_from_user() runs under the VM lock with page faults

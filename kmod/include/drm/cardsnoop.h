@@ -285,8 +285,8 @@ void __cardsnoop_invalidate_end(struct cardsnoop_inval inv);
  * attached anywhere; otherwise a lookup on @vm's attachment count.
  *
  * Context: process context, may sleep.  MUST be called with the lock that
- * &cardsnoop_backend_ops.lock_vm takes held, or from a path that excludes
- * snooper reads by other means (an mmu_interval_notifier callback).
+ * &cardsnoop_backend_ops.lock_vm takes held; never from an mmu notifier
+ * callback (see DOC: Locking).
  * Return: a token for cardsnoop_invalidate_end().
  */
 static __always_inline struct cardsnoop_inval
