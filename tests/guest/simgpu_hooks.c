@@ -263,6 +263,82 @@ START_TEST(hooks_churn)
 }
 END_TEST
 
+static long ttm_limit(long set)
+{
+	const char *path = "/sys/module/ttm/parameters/pages_limit";
+	char buf[32];
+	long old = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			old = strtol(buf, NULL, 10);
+		fclose(f);
+	}
+	if (set >= 0) {
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "%ld\n", set);
+		fclose(f);
+	}
+	return old;
+}
+
+static long saved_limit = -1;
+
+static void swap_teardown(void)
+{
+	if (saved_limit >= 0)
+		ttm_limit(saved_limit);
+	teardown();
+}
+
+/*
+ * TTM's global swap-out (which never calls the move callback) under a
+ * snooper mapping: another client's allocation over TTM's page limit swaps
+ * the snooped buffer out; the snooper and the owner then see its data, not
+ * the freed pages.
+ */
+START_TEST(hooks_swapout)
+{
+	struct buf a = mkbuf(4 * SGT_1M, SIMGPU_PLACEMENT_SYSTEM, 0);
+	volatile __u32 *m;
+	__u32 h, *p;
+	int fd2 = sgt_open();
+	char res[32];
+	__u64 i;
+
+	ck_assert_int_ge(fd2, 0);
+	sgt_stamp(a.map, 4 * SGT_1M, 0x5000);
+	ck_assert_int_eq(sgt_bind(fd, a.handle, SGT_1M, 4 * SGT_1M, 0, 0), 0);
+	m = snoop_map(SGT_1M, 4 * SGT_1M);
+	ck_assert_uint_eq(m[1], 0x5001);
+
+	saved_limit = ttm_limit(1536);
+	ck_assert_int_ge(saved_limit, 0);
+	ck_assert_int_eq(sgt_bo_create(fd2, 4 * SGT_1M, SIMGPU_PLACEMENT_SYSTEM, 0,
+				       &h), 0);
+	p = sgt_map(fd2, h);
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < 4 * SGT_1M / 4; i += 1024)
+		p[i] = 1;
+	ttm_limit(saved_limit);
+	saved_limit = -1;
+	/* It was swapped out: its pages are gone. */
+	ck_assert_int_eq(sgt_fdinfo_str(fd, "drm-resident-system", res,
+					sizeof(res)), 0);
+	ck_assert_str_eq(res, "0");
+
+	for (i = 0; i < 4 * SGT_1M / 4; i += 1021)
+		ck_assert_uint_eq(m[i], 0x5000 + i);
+	ck_assert_uint_eq(peek(SGT_1M + 4 * SGT_1M - 4), 0x5000 + SGT_1M - 1);
+	ck_assert_int_eq(sgt_check_stamp(a.map, 4 * SGT_1M, 0x5000), -1);
+	a.map[7] = 0x77;
+	ck_assert_uint_eq(m[7], 0x77);
+	close(fd2);
+}
+END_TEST
+
 /* Drain the snoop file's event queue into @ev; returns the count. */
 static int events(struct cardsnoop_event *ev, int max)
 {
@@ -374,6 +450,12 @@ static Suite *hooks_suite(void)
 	tcase_add_test(tc, hooks_sparse);
 	tcase_add_test(tc, hooks_churn);
 	tcase_add_test(tc, hooks_events);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("swap");
+	tcase_add_checked_fixture(tc, setup, swap_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, hooks_swapout);
 	suite_add_tcase(s, tc);
 	return s;
 }
