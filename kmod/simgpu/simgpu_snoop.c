@@ -154,9 +154,8 @@ static int simgpu_snoop_resolve(struct cardsnoop_vm *svm, u64 va,
 	switch (vma->kind) {
 	case SIMGPU_VMA_BO:
 	case SIMGPU_VMA_KERNEL:
-		return cardsnoop_ttm_resolve(gpuva->gem.obj ?
-					     &to_simgpu_bo(gpuva->gem.obj)->tbo :
-					     NULL, offset, ext);
+		return cardsnoop_ttm_resolve(&to_simgpu_bo(gpuva->gem.obj)->tbo,
+					     offset, ext);
 	case SIMGPU_VMA_IMPORTED:
 		/*
 		 * Pinned, populated at import and never moving: its pages
