@@ -163,9 +163,14 @@ enum cli_out_mode {
 	CLI_OUT_JSON,
 };
 
-/* struct cli_cell - @text for text and raw output, @json the JSON value */
+/*
+ * struct cli_cell - @text: where the cell's text is in the table's arena,
+ * plus one (0: unknown), as the table's mode shows it (for JSON, the value's
+ * text, written according to the column's type); @json: a ready JSON value
+ * that takes precedence (objects), malloc'ed, or NULL
+ */
 struct cli_cell {
-	char *text;
+	size_t text;
 	char *json;
 };
 
@@ -176,6 +181,8 @@ struct cli_table {
 	size_t nshown;
 	struct cli_cell *cells;		/* nrows * ncols */
 	size_t nrows, cap;
+	char *arena;			/* the cells' text, NUL-terminated */
+	size_t arena_len, arena_cap;
 	enum cli_out_mode mode;
 	bool noheadings;
 	bool bytes;			/* sizes in bytes in text output too */

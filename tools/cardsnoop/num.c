@@ -174,6 +174,21 @@ char *cli_size_human(uint64_t bytes, char *buf, size_t len)
 			break;
 	}
 	whole = bytes / unit;
+	if ((u == 0 || bytes % unit == 0) && whole < 10000 && len >= 6) {
+		/* the common case, without printf (maps of many mappings) */
+		char tmp[5];
+		size_t n = 0, i;
+
+		do {
+			tmp[n++] = (char)('0' + whole % 10);
+			whole /= 10;
+		} while (whole);
+		for (i = 0; i < n; i++)
+			buf[i] = tmp[n - 1 - i];
+		buf[n] = units[u];
+		buf[n + 1] = '\0';
+		return buf;
+	}
 	if (u == 0 || bytes % unit == 0) {
 		snprintf(buf, len, "%llu%c", (unsigned long long)whole,
 			 units[u]);

@@ -7,13 +7,16 @@
  * type, alignment and help; it drives the text, raw and JSON output, the
  * -o/--output column selection and the column list of --help.
  *
- * Each cell keeps two renderings: @text for text and raw output and @json
- * for JSON, so that a size can read "64K" for people and be a number of
- * bytes for programs, and a VA can be the same 0x-hex string in both.
+ * A cell holds what the table's mode shows: a size reads "64K" for people
+ * and is a number of bytes in JSON, where the column's JSON type says how
+ * the text is written (quoted for strings, as is for numbers and
+ * booleans); @json, when set, is a ready JSON value (an object).  Only the
+ * shown columns are formatted at all.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,13 +109,13 @@ void cli_table_free(struct cli_table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nrows * t->ncols; i++) {
-		free(t->cells[i].text);
+	for (i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i].json);
-	}
 	free(t->cells);
+	free(t->arena);
 	t->cells = NULL;
-	t->nrows = t->cap = 0;
+	t->arena = NULL;
+	t->nrows = t->cap = t->arena_len = t->arena_cap = 0;
 }
 
 size_t cli_table_new_row(struct cli_table *t)
@@ -127,15 +130,101 @@ size_t cli_table_new_row(struct cli_table *t)
 	return t->nrows++;
 }
 
+/*
+ * The cell to set, emptied; NULL if column @col is not shown, so that the
+ * setters skip the formatting.  Cell text lives in one arena rather than in
+ * an allocation per cell: maps of 60,000 mappings is 400,000 cells.
+ */
 static struct cli_cell *cli_table_cell(struct cli_table *t, size_t row,
 				       size_t col)
 {
 	struct cli_cell *c = &t->cells[row * t->ncols + col];
 
-	free(c->text);
+	if (!cli_table_shown(t, col))
+		return NULL;
 	free(c->json);
-	c->text = c->json = NULL;
+	c->json = NULL;
+	c->text = 0;
 	return c;
+}
+
+static void cli_cell_put(struct cli_table *t, struct cli_cell *c,
+			 const char *s, size_t n)
+{
+	if (t->arena_len + n + 1 > t->arena_cap) {
+		t->arena_cap = (t->arena_len + n + 1) * 2;
+		if (t->arena_cap < 4096)
+			t->arena_cap = 4096;
+		t->arena = cli_realloc(t->arena, t->arena_cap, 1);
+	}
+	memcpy(t->arena + t->arena_len, s, n);
+	t->arena[t->arena_len + n] = '\0';
+	c->text = t->arena_len + 1;
+	t->arena_len += n + 1;
+}
+
+static void cli_cell_printf(struct cli_table *t, struct cli_cell *c,
+			    const char *fmt, ...) cli_printf(3, 4);
+
+static void cli_cell_printf(struct cli_table *t, struct cli_cell *c,
+			    const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cli_cell_put(t, c, buf, n < 0 ? 0 : (size_t)n < sizeof(buf) ? (size_t)n :
+		     sizeof(buf) - 1);
+}
+
+static const char *cli_cell_text(const struct cli_table *t, size_t row,
+				 size_t col)
+{
+	const struct cli_cell *c = &t->cells[row * t->ncols + col];
+
+	return c->text ? t->arena + c->text - 1 : NULL;
+}
+
+#define CLI_JSON_MODE(t) ((t)->mode == CLI_OUT_JSON)
+
+/*
+ * Number formatting without printf: a table of 60,000 mappings formats
+ * hundreds of thousands of numbers, and vsnprintf dominated `maps`.
+ */
+static size_t cli_fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+/* "0x" and the hex digits of @v, at least @width of them. */
+static size_t cli_fmt_hex(char *buf, uint64_t v, unsigned int width)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned int n = 1, i;
+
+	while (n < 16 && (v >> (4 * n)))
+		n++;
+	if (n < width)
+		n = width;
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < n; i++)
+		buf[2 + i] = digits[(v >> (4 * (n - 1 - i))) & 15];
+	buf[2 + n] = '\0';
+	return 2 + n;
 }
 
 void cli_table_set_str(struct cli_table *t, size_t row, size_t col,
@@ -143,8 +232,8 @@ void cli_table_set_str(struct cli_table *t, size_t row, size_t col,
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
 
-	if (s)
-		c->text = cli_strdup(s);
+	if (c && s)
+		cli_cell_put(t, c, s, strlen(s));
 }
 
 void cli_table_set_u64(struct cli_table *t, size_t row, size_t col,
@@ -152,8 +241,11 @@ void cli_table_set_u64(struct cli_table *t, size_t row, size_t col,
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
 
-	c->text = cli_asprintf("%" PRIu64, v);
-	c->json = cli_strdup(c->text);
+	char buf[24];
+
+	if (!c)
+		return;
+	cli_cell_put(t, c, buf, cli_fmt_u64(buf, v));
 }
 
 void cli_table_set_i64(struct cli_table *t, size_t row, size_t col,
@@ -161,8 +253,9 @@ void cli_table_set_i64(struct cli_table *t, size_t row, size_t col,
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
 
-	c->text = cli_asprintf("%" PRId64, v);
-	c->json = cli_strdup(c->text);
+	if (!c)
+		return;
+	cli_cell_printf(t, c, "%" PRId64, v);
 }
 
 void cli_table_set_size(struct cli_table *t, size_t row, size_t col,
@@ -171,9 +264,14 @@ void cli_table_set_size(struct cli_table *t, size_t row, size_t col,
 	struct cli_cell *c = cli_table_cell(t, row, col);
 	char buf[32];
 
-	c->json = cli_asprintf("%" PRIu64, v);
-	c->text = t->bytes ? cli_strdup(c->json) :
-		cli_strdup(cli_size_human(v, buf, sizeof(buf)));
+	if (!c)
+		return;
+	if (CLI_JSON_MODE(t) || t->bytes) {
+		cli_cell_put(t, c, buf, cli_fmt_u64(buf, v));
+	} else {
+		cli_size_human(v, buf, sizeof(buf));
+		cli_cell_put(t, c, buf, strlen(buf));
+	}
 }
 
 void cli_table_set_va(struct cli_table *t, size_t row, size_t col,
@@ -181,8 +279,10 @@ void cli_table_set_va(struct cli_table *t, size_t row, size_t col,
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
 
-	c->text = cli_asprintf("0x%016" PRIx64, va);
-	c->json = cli_asprintf("\"%s\"", c->text);
+	char buf[24];
+
+	if (c)
+		cli_cell_put(t, c, buf, cli_fmt_hex(buf, va, 16));
 }
 
 void cli_table_set_hex(struct cli_table *t, size_t row, size_t col,
@@ -190,8 +290,16 @@ void cli_table_set_hex(struct cli_table *t, size_t row, size_t col,
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
 
-	c->text = cli_asprintf("0x%" PRIx64, v);
-	c->json = cli_asprintf("%" PRIu64, v);
+	if (!c)
+		return;
+	char buf[24];
+
+	if (!c)
+		return;
+	if (CLI_JSON_MODE(t))
+		cli_cell_put(t, c, buf, cli_fmt_u64(buf, v));
+	else
+		cli_cell_put(t, c, buf, cli_fmt_hex(buf, v, 1));
 }
 
 void cli_table_set_both(struct cli_table *t, size_t row, size_t col,
@@ -199,8 +307,12 @@ void cli_table_set_both(struct cli_table *t, size_t row, size_t col,
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
 
+	if (!c) {
+		free(json);
+		return;
+	}
 	if (text)
-		c->text = cli_strdup(text);
+		cli_cell_put(t, c, text, strlen(text));
 	c->json = json;
 }
 
@@ -208,8 +320,12 @@ void cli_table_set_bool(struct cli_table *t, size_t row, size_t col, bool v)
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
 
-	c->text = cli_strdup(v ? "yes" : "no");
-	c->json = cli_strdup(v ? "true" : "false");
+	if (!c)
+		return;
+	if (CLI_JSON_MODE(t))
+		cli_cell_printf(t, c, "%s", v ? "true" : "false");
+	else
+		cli_cell_printf(t, c, "%s", v ? "yes" : "no");
 }
 
 bool cli_table_shown(const struct cli_table *t, size_t col)
@@ -235,6 +351,18 @@ static void cli_print_raw_field(FILE *f, const char *s)
 	}
 }
 
+static void cli_pad(FILE *f, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		fwrite(spaces, 1, k, f);
+		n -= k;
+	}
+}
+
 void cli_table_print(const struct cli_table *t, FILE *f)
 {
 	size_t width[CLI_ARRAY_SIZE(t->shown)];
@@ -246,7 +374,7 @@ void cli_table_print(const struct cli_table *t, FILE *f)
 	for (i = 0; i < t->nshown; i++) {
 		width[i] = t->noheadings ? 0 : strlen(t->cols[t->shown[i]].name);
 		for (r = 0; r < t->nrows; r++) {
-			s = t->cells[r * t->ncols + t->shown[i]].text;
+			s = cli_cell_text(t, r, t->shown[i]);
 			len = s ? strlen(s) : 1;
 			if (len > width[i])
 				width[i] = len;
@@ -260,7 +388,7 @@ void cli_table_print(const struct cli_table *t, FILE *f)
 			if (r == 0)
 				s = col->name;
 			else
-				s = t->cells[(r - 1) * t->ncols + t->shown[i]].text;
+				s = cli_cell_text(t, r - 1, t->shown[i]);
 			if (t->mode == CLI_OUT_RAW) {
 				if (i)
 					fputc(' ', f);
@@ -269,14 +397,14 @@ void cli_table_print(const struct cli_table *t, FILE *f)
 			}
 			if (!s)
 				s = "-";
+			len = strlen(s);
 			if (i)
 				fputs("  ", f);
 			if (col->flags & CLI_COL_RIGHT)
-				fprintf(f, "%*s", (int)width[i], s);
-			else if (last)
-				fputs(s, f);
-			else
-				fprintf(f, "%-*s", (int)width[i], s);
+				cli_pad(f, width[i] - len);
+			fwrite(s, 1, len, f);
+			if (!(col->flags & CLI_COL_RIGHT) && !last)
+				cli_pad(f, width[i] - len);
 		}
 		fputc('\n', f);
 	}
@@ -286,15 +414,16 @@ static void cli_table_json_field(const struct cli_table *t,
 				 struct cli_json *j, size_t row, size_t col)
 {
 	const struct cli_cell *c = &t->cells[row * t->ncols + col];
+	const char *text = cli_cell_text(t, row, col);
 
 	if (c->json)
 		cli_json_raw(j, t->cols[col].key, c->json);
-	else if (!c->text)
+	else if (!text)
 		cli_json_null(j, t->cols[col].key);
 	else if (t->cols[col].type == CLI_JSON_STRING)
-		cli_json_str(j, t->cols[col].key, c->text);
+		cli_json_str(j, t->cols[col].key, text);
 	else
-		cli_json_raw(j, t->cols[col].key, c->text);
+		cli_json_raw(j, t->cols[col].key, text);
 }
 
 void cli_table_print_json_fields(const struct cli_table *t,
@@ -331,7 +460,7 @@ void cli_table_print_pairs(const struct cli_table *t, FILE *f, size_t row)
 			w = len;
 	}
 	for (i = 0; i < t->nshown; i++) {
-		s = t->cells[row * t->ncols + t->shown[i]].text;
+		s = cli_cell_text(t, row, t->shown[i]);
 		if (t->mode == CLI_OUT_RAW) {
 			fprintf(f, "%s ", t->cols[t->shown[i]].name);
 			cli_print_raw_field(f, s ? s : "");
