@@ -139,6 +139,9 @@ chmod 0600 /dev/dri/card0-snoop
 run as alice cardsnoop list -o CARD,STATUS
 check "list: a snoop node alice cannot open is listed as no-access, with a warning" \
 	sh -c "[ $rc = 0 ] && grep -q no-access $W/out && grep -q 'warning:.*not readable by you' $W/err"
+run as alice cardsnoop maps $T
+check "maps when the snoop node cannot be opened: status 1, names the node" \
+	sh -c "[ $rc = 1 ] && grep -q 'card0-snoop' $W/err"
 chmod 0660 /dev/dri/card0-snoop
 
 run as alice cardsnoop list
@@ -208,6 +211,17 @@ check "maps of a process with two clients: status 1, lists them with --drm-fd" \
 	sh -c "[ $rc = 1 ] && grep -q -- '--drm-fd 5' $W/err && grep -q -- '--drm-fd 6' $W/err"
 run as alice cardsnoop maps $TWO --drm-fd 6
 check "maps --drm-fd picks one (an empty VM is not an error)" sh -c "[ $rc = 0 ]"
+CID=$(su alice -s /bin/sh -c "cardsnoop clients $TWO -n -o FD,CLIENT" | awk '$1 == 6 { print $2 }')
+run as alice cardsnoop maps $TWO --client $CID
+check "maps --client picks the DRM file by its drm-client-id" sh -c "[ $rc = 0 ]"
+run as alice cardsnoop maps $TWO --client 9999
+check "maps --client of no such client: status 1" sh -c "[ $rc = 1 ] && [ -s $W/err ]"
+run as alice cardsnoop maps $T -c 0 --vm 0 -o VA -n
+check "maps -c 0 --vm 0: the client's only VM" sh -c "[ $rc = 0 ] && [ \$(wc -l < $W/out) = 4 ]"
+run as alice cardsnoop maps $T --vm 77
+check "maps --vm of no such VM: status 1" sh -c "[ $rc = 1 ] && [ -s $W/err ]"
+run as alice cardsnoop maps $T -c 3
+check "maps -c 3 (no client of the target there): status 1" sh -c "[ $rc = 1 ] && [ -s $W/err ]"
 run as alice cardsnoop maps $T --drm-fd 77
 check "maps --drm-fd of no such fd: status 1" sh -c "[ $rc = 1 ] && [ -s $W/err ]"
 run as alice cardsnoop maps --kernel
