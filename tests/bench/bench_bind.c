@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What cardsnoop's hooks cost the GPU driver: simgpu's VM_BIND + VM_UNBIND
+ * rate with the hooks built in (nothing attached, and a snooper attached
+ * with mappings) against the same simgpu built with the hooks compiled out
+ * (make -C kmod SIMGPU_SNOOP=0).
+ *
+ * The two simgpu modules are swapped inside this one VM run (rmmod, insmod)
+ * so that the variants interleave.  Every round runs the no-hooks module
+ * (loaded afresh), the hooks module idle then attached, and the no-hooks
+ * module (loaded afresh) again; the mean of the two no-hooks runs is the
+ * round's baseline, so that a drift of the machine's speed during the round
+ * weighs on both sides alike, and their ratio is the noise floor.  After
+ * every load an untimed run translates the new module's code (QEMU's code
+ * cache) before anything is timed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define BIND_VA_BASE	0x100000000ull
+#define BIND_WINDOW	SZ_64M
+#define BIND_VA_LOOP	(BIND_VA_BASE + 48 * SZ_1M)
+#define BIND_KEEP	16		/* mappings the snooper has mapped */
+
+enum bind_variant {
+	BIND_NOHOOKS, BIND_IDLE, BIND_ATTACHED, BIND_NOHOOKS2, BIND_VARIANTS
+};
+
+static const char *const variant_name[] = {
+	[BIND_NOHOOKS] = "hooks compiled out",
+	[BIND_IDLE] = "hooks, idle",
+	[BIND_ATTACHED] = "hooks, attached",
+	[BIND_NOHOOKS2] = "hooks compiled out",
+};
+
+struct bind_ctx {
+	struct bench_fig *idle;
+	struct bench_fig *attached;
+	bool hooks_loaded;	/* which simgpu.ko is loaded */
+	unsigned long iters;
+	char why[200];
+};
+
+static void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static bool hooks_module_loaded(void)
+{
+	struct stat st;
+
+	/* The hooks variant links against cardsnoop.ko; the other does not. */
+	return !stat("/sys/module/cardsnoop/holders/simgpu", &st);
+}
+
+/*
+ * The static key goes off a second after the last snoop file closed (a
+ * deferred decrement), and patching simgpu's code takes a moment after
+ * that.  Nothing runs simgpu code while it may be patched: besides keeping
+ * the samples clean, that once crashed the guest under QEMU (an "Oops:
+ * int3" at a patched branch of simgpu_vm_sm_step_map(), see README).
+ */
+static int wait_hooks_quiet(struct bind_ctx *c)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries < 60; tries++) {
+		if (snoop_hooks_enabled() == 0) {
+			msleep(300);
+			return 0;
+		}
+		msleep(100);
+	}
+	snprintf(c->why, sizeof(c->why),
+		 "the hooks stay enabled with nothing attached");
+	return -EBUSY;
+}
+
+static int swap_module(struct bind_ctx *c, bool hooks)
+{
+	const char *path = hooks ? bench_opts.hooks_ko : bench_opts.nohooks_ko;
+	unsigned int tries;
+	int fd, ret = 0, rfd;
+
+	if (wait_hooks_quiet(c))
+		return -EBUSY;
+	for (tries = 0; tries < 100; tries++) {
+		ret = syscall(SYS_delete_module, "simgpu", O_NONBLOCK);
+		if (!ret || (errno != EAGAIN && errno != EBUSY))
+			break;
+		msleep(50);
+	}
+	if (ret && errno != ENOENT) {
+		snprintf(c->why, sizeof(c->why), "rmmod simgpu: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	if (ret) {
+		snprintf(c->why, sizeof(c->why), "insmod %s: %s", path,
+			 strerror(errno));
+		return -errno;
+	}
+	/* The PCI probe ran in insmod; devtmpfs may lag a little. */
+	for (tries = 0; tries < 100; tries++) {
+		rfd = sg_open(0);
+		if (rfd >= 0) {
+			close(rfd);
+			break;
+		}
+		msleep(50);
+	}
+	if (hooks_module_loaded() != hooks) {
+		snprintf(c->why, sizeof(c->why),
+			 "%s is not the simgpu %s cardsnoop's hooks", path,
+			 hooks ? "with" : "without");
+		return -EINVAL;
+	}
+	c->hooks_loaded = hooks;
+	return 0;
+}
+
+/* One run: @iters bind + unbind cycles; return cycles per second. */
+static double bind_run(struct bind_ctx *c, enum bind_variant v,
+		       unsigned long iters)
+{
+	uint32_t loop_bo, keep_bo;
+	unsigned long i;
+	double t0, rate = -1;
+	char *map = MAP_FAILED;
+	int fd, sfd = -1, ret;
+
+	if (v != BIND_ATTACHED && wait_hooks_quiet(c))
+		return -1;
+	fd = sg_open(0);
+	if (fd < 0) {
+		snprintf(c->why, sizeof(c->why), "open simgpu: %s",
+			 strerror(-fd));
+		return -1;
+	}
+	ret = sg_bo_create(fd, SZ_64K, SIMGPU_PLACEMENT_SYSTEM, 0, &loop_bo,
+			   NULL);
+	if (ret)
+		goto out_err;
+
+	if (v == BIND_ATTACHED) {
+		/*
+		 * A debugger watching the VM: attached, with a mapping of the
+		 * window the workload binds in, whose other mappings it has
+		 * touched (so invalidations have PTEs to look at).
+		 */
+		ret = sg_bo_create(fd, SZ_1M, SIMGPU_PLACEMENT_SYSTEM, 0,
+				   &keep_bo, NULL);
+		for (i = 0; !ret && i < BIND_KEEP; i++)
+			ret = sg_bind(fd, keep_bo, BIND_VA_BASE + i * SZ_2M,
+				      SZ_1M, 0, 0);
+		if (ret)
+			goto out_err;
+		sfd = snoop_open_for(fd);
+		if (sfd < 0) {
+			ret = sfd;
+			goto out_err;
+		}
+		ret = snoop_attach(sfd, fd, CARDSNOOP_ATTACH_READONLY, 0, NULL);
+		if (ret)
+			goto out_err;
+		map = mmap(NULL, BIND_WINDOW, PROT_READ, MAP_SHARED, sfd,
+			   BIND_VA_BASE);
+		if (map == MAP_FAILED) {
+			ret = -errno;
+			goto out_err;
+		}
+		for (i = 0; i < BIND_KEEP; i++)
+			bench_touch(map + i * SZ_2M, SZ_1M, false);
+	}
+
+	t0 = bench_now();
+	for (i = 0; i < iters; i++) {
+		ret = sg_bind(fd, loop_bo, BIND_VA_LOOP, SZ_64K, 0, 0);
+		if (!ret)
+			ret = sg_unbind(fd, BIND_VA_LOOP, SZ_64K);
+		if (ret)
+			goto out_err;
+	}
+	rate = iters / (bench_now() - t0);
+	goto out;
+
+out_err:
+	snprintf(c->why, sizeof(c->why), "%s run: %s", variant_name[v],
+		 strerror(-ret));
+	rate = -1;
+out:
+	if (map != MAP_FAILED)
+		munmap(map, BIND_WINDOW);
+	if (sfd >= 0)
+		close(sfd);
+	close(fd);
+	return rate;
+}
+
+/*
+ * Load the module of @v afresh if @reload or if the other one is loaded,
+ * warm up, and run.
+ */
+static double bind_sample(struct bind_ctx *c, enum bind_variant v,
+			  bool reload)
+{
+	bool hooks = v == BIND_IDLE || v == BIND_ATTACHED;
+
+	if (reload || c->hooks_loaded != hooks) {
+		if (swap_module(c, hooks))
+			return -1;
+		if (bind_run(c, v, c->iters / 4 + 1) < 0)
+			return -1;
+	}
+	return bind_run(c, v, c->iters);
+}
+
+unsigned int bench_bind_figures(struct bench_fig **out, unsigned int room)
+{
+	/* Every round: a fresh no-hooks load, the hooks, a fresh no-hooks load. */
+	static const enum bind_variant order[] = {
+		BIND_NOHOOKS, BIND_IDLE, BIND_ATTACHED, BIND_NOHOOKS2,
+	};
+	unsigned int pairs = bench_opts.overhead_pairs, r, k;
+	struct bind_ctx c = { .hooks_loaded = true };
+	double rate[BIND_VARIANTS], base, t0, cal;
+	struct bench_fig *noise;
+
+	if (room < 3)
+		return 0;
+	c.idle = bench_fig_new("bind_idle_overhead", 0.99, "cycles/s", pairs,
+			       "hooks, nothing attached", "hooks compiled out");
+	c.attached = bench_fig_new("bind_attached_overhead", 0.7, "cycles/s",
+				   pairs, "hooks, snooper attached",
+				   "hooks compiled out");
+	noise = bench_fig_new("bind_reload_noise", 0, "cycles/s", pairs,
+			      "hooks compiled out, after", "before");
+	out[0] = c.idle;
+	out[1] = c.attached;
+	out[2] = noise;
+
+	if (!bench_opts.nohooks_ko || !bench_opts.hooks_ko) {
+		snprintf(c.why, sizeof(c.why), "no --nohooks-ko/--hooks-ko");
+		goto fail;
+	}
+	c.hooks_loaded = hooks_module_loaded();
+
+	/* Size the runs: about 0.25 s each (the variants differ little). */
+	t0 = bench_now();
+	if (bind_run(&c, c.hooks_loaded ? BIND_IDLE : BIND_NOHOOKS, 500) < 0)
+		goto fail;
+	cal = bind_run(&c, c.hooks_loaded ? BIND_IDLE : BIND_NOHOOKS, 2000);
+	if (cal < 0)
+		goto fail;
+	c.iters = bench_scaled(cal * 0.25 > 500 ? cal * 0.25 : 500, 200);
+	bench_log("bind: %lu cycles a run (calibration %.0f/s, %.2f s)",
+		  c.iters, cal, bench_now() - t0);
+
+	for (r = 0; r < pairs; r++) {
+		t0 = bench_now();
+		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			enum bind_variant v = order[k];
+
+			rate[v] = bind_sample(&c, v, v == BIND_NOHOOKS);
+			if (rate[v] < 0)
+				goto fail;
+		}
+		/* Before and after: drift during the round cancels. */
+		base = (rate[BIND_NOHOOKS] + rate[BIND_NOHOOKS2]) / 2;
+		c.idle->a.samples[r] = rate[BIND_IDLE];
+		c.idle->b.samples[r] = base;
+		c.attached->a.samples[r] = rate[BIND_ATTACHED];
+		c.attached->b.samples[r] = base;
+		noise->a.samples[r] = rate[BIND_NOHOOKS2];
+		noise->b.samples[r] = rate[BIND_NOHOOKS];
+		c.idle->done = c.attached->done = noise->done = r + 1;
+		bench_log("bind round %u (%.1f s): no hooks %.0f, idle %.0f, attached %.0f, no hooks %.0f",
+			  r, bench_now() - t0, rate[BIND_NOHOOKS],
+			  rate[BIND_IDLE], rate[BIND_ATTACHED],
+			  rate[BIND_NOHOOKS2]);
+	}
+	goto done;
+
+fail:
+	bench_fail(c.idle, "%s", c.why);
+	bench_fail(c.attached, "%s", c.why);
+	bench_fail(noise, "%s", c.why);
+done:
+	/* Leave the normal simgpu loaded for the other figures. */
+	if (bench_opts.hooks_ko && !c.hooks_loaded && swap_module(&c, true)) {
+		fprintf(stderr, "cs-bench: %s\n", c.why);
+		bench_fail(c.idle, "%s", c.why);
+		bench_fail(c.attached, "%s", c.why);
+		bench_fail(noise, "%s", c.why);
+	}
+	bench_fig_note(c.idle, "%lu VM_BIND + VM_UNBIND cycles of a 64 KiB system buffer per run; simgpu.ko with its cardsnoop hooks, no snoop file attached anywhere (static key off), against simgpu.ko built with SIMGPU_SNOOP=0, loaded afresh (rmmod/insmod) before and after the hooks runs of each round, their mean as the baseline",
+		       c.iters);
+	bench_fig_note(c.attached, "as bind_idle_overhead with a snoop file attached (read-only) to the binding DRM file, holding a 64 MiB mmap of the VA window the cycles bind in, with %u other 1 MiB mappings in it touched; its events are not read (the queue overflows)",
+		       BIND_KEEP);
+	bench_fig_note(noise, "the no-hooks module after the hooks runs against the one before them, both loaded afresh: the noise floor of the two bind figures");
+	bench_report_line(c.idle);
+	bench_report_line(c.attached);
+	bench_report_line(noise);
+	return 3;
+}
