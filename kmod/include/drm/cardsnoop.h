@@ -286,7 +286,8 @@ void __cardsnoop_invalidate_end(struct cardsnoop_inval inv);
  *
  * Context: process context, may sleep.  MUST be called with the lock that
  * &cardsnoop_backend_ops.lock_vm takes held; never from an mmu notifier
- * callback (see DOC: Locking).
+ * callback or from reclaim: it sleeps on the VM's sequence lock and zaps
+ * mappings (see DOC: Locking).
  * Return: a token for cardsnoop_invalidate_end().
  */
 static __always_inline struct cardsnoop_inval

@@ -290,7 +290,11 @@ struct cardsnoop_mapping {
 	 */
 	__u64 bo_id;
 
-	/** @bo_offset: offset in the buffer of the byte at @va. */
+	/**
+	 * @bo_offset: offset in the buffer of the byte at @va; for
+	 * %CARDSNOOP_KIND_USERPTR mappings, the CPU address of @va in the
+	 * address space of the process that bound it; 0 for sparse ones.
+	 */
 	__u64 bo_offset;
 
 	/** @placement: &enum cardsnoop_placement of the buffer, now. */
