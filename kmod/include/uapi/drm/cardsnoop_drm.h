@@ -432,7 +432,11 @@ struct cardsnoop_refresh {
  *	Right after ATTACH, the mappings that exist are replayed as BIND
  *	records with %CARDSNOOP_EVENT_REPLAY, then live changes follow in
  *	order, with no gap and no duplicate between the two.
- * @CARDSNOOP_EVENT_UNBIND: a mapping went away: @va, @size, @bo_id.
+ * @CARDSNOOP_EVENT_UNBIND: [@va, @va + @size) is no longer mapped: a whole
+ *	mapping or the part of one that an unbind or a bind over cut out (the
+ *	rest stays mapped, as MAPPINGS then lists it); @bo_id of what was
+ *	mapped there.  Applying BIND and UNBIND records in order to the
+ *	replayed state gives the VM's mappings at any point.
  * @CARDSNOOP_EVENT_MIGRATE: the buffer mapped at [@va, @va + @size) moved
  *	to @placement because its owner asked (one record per mapping).
  * @CARDSNOOP_EVENT_EVICT: the same, because the driver evicted it.
