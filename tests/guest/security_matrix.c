@@ -91,10 +91,10 @@ enum exception {
 
 enum fdkind { FD_SIMGPU, FD_OTHER_GPU, FD_VGEM, FD_PIPE, FD_FILE, FD_SNOOP };
 enum relation { REL_SIBLING, REL_CHILD };
-enum transfer { XFER_GETFD, XFER_SCM };
+enum transfer { XFER_GETFD, XFER_SCM, XFER_PROCFD };
 
 /* readonly rows: which attempt */
-enum rw_op { OP_WRITE, OP_MMAP_W, OP_MPROTECT_W, OP_REOPEN_W };
+enum rw_op { OP_WRITE, OP_MMAP_W, OP_MPROTECT_W, OP_REOPEN_W, OP_PROCMEM_W };
 
 struct scenario {
 	int yama;
@@ -513,6 +513,43 @@ static void in_child(const struct row *r, struct result *res,
 /* ---------------------------------------------- access (who may snoop) */
 
 /*
+ * The target's DRM fd opened again through /proc/PID/fd/N: that opens the
+ * render node anew, a new DRM client of the snooper's own, so an ATTACH
+ * works and shows nothing of the target's.  The outcome is the pread of
+ * the target's VA (or the errno of the open).
+ */
+static void snoop_procfd(const struct tinfo *ti, struct result *res)
+{
+	char path[64], buf[64];
+	int fd, sfd, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", ti->pid, ti->fd);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(res->outcome, sizeof(res->outcome), "%s", errname(errno));
+	} else {
+		sfd = open(snoop_path, O_RDWR | O_CLOEXEC);
+		ret = sfd < 0 ? -errno : snoop_attach(sfd, fd, 0, 0, NULL);
+		res->ops += 3;
+		res->checks++;
+		if (ret) {
+			note(res, true, "ATTACH of the reopened node: %s", strerror(-ret));
+		} else if (pread(sfd, buf, sizeof(buf), VA_A) < 0) {
+			snprintf(res->outcome, sizeof(res->outcome), "%s", errname(errno));
+			note(res, false, "attached to a new, empty client");
+		} else {
+			strcpy(res->outcome, "0");
+			if (snoop_sees(sfd, VA_A, SEED_A))
+				note(res, true, "the reopened node shows the target's bytes");
+		}
+		if (sfd >= 0)
+			close(sfd);
+		close(fd);
+	}
+	probe_all(ti->pid, ti->marker, res);
+}
+
+/*
  * The snooper's side of an access row: get the target's file (pidfd_getfd
  * or SCM_RIGHTS), attach, read, then probe ptrace.  Runs with the
  * snooper's credentials, in a child.
@@ -523,6 +560,10 @@ static void snoop_target(const struct scenario *sc, const struct tinfo *ti,
 	int fd, sfd, ret;
 
 	res->ops++;
+	if (sc->xfer == XFER_PROCFD) {
+		snoop_procfd(ti, res);
+		return;
+	}
 	fd = sc->xfer == XFER_SCM ? recv_fd(sock) : pidfd_get_fd(ti->pid, ti->fd);
 	if (fd < 0) {
 		snprintf(res->outcome, sizeof(res->outcome), "%s", errname(-fd));
@@ -799,6 +840,18 @@ static void run_readonly_child(const struct row *r, struct result *res)
 		else
 			memcpy(p, junk, sizeof(junk));
 		break;
+	case OP_PROCMEM_W:
+		/* ptrace's way: FOLL_FORCE writes through /proc/self/mem */
+		p = mmap(NULL, SZ_4K, PROT_READ, MAP_SHARED, sfd, VA_A);
+		wfd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+		if (p == MAP_FAILED || wfd < 0) {
+			note(res, true, "mmap or /proc/self/mem: %s", strerror(errno));
+			break;
+		}
+		if (pwrite(wfd, junk, sizeof(junk), (off_t)(uintptr_t)p) < 0)
+			err = errno;
+		close(wfd);
+		break;
 	case OP_REOPEN_W:
 		/* What a program given the fd could try: open it again, read-write. */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", sfd);
@@ -832,6 +885,141 @@ static void run_readonly_child(const struct row *r, struct result *res)
 static void run_readonly(const struct row *r, struct result *res)
 {
 	in_child(r, res, run_readonly_child);
+}
+
+/* ------------------------------------ rights that change after the attach */
+
+/*
+ * The target makes itself non-dumpable after alice attached: her
+ * attachment keeps reading, exactly as her /proc/PID/mem file opened
+ * before does (both checked ptrace at open/attach); new attempts fail.
+ */
+static void run_nodump_later_child(const struct row *r, struct result *res)
+{
+	int info[2], cmd[2], ack[2], fd, sfd, mem, ret;
+	char path[64], c;
+	struct tinfo ti;
+	uint64_t v = 0;
+	pid_t tpid;
+
+	if (pipe(info) || pipe(cmd) || pipe(ack) || become(ALICE, ALICE)) {
+		note(res, true, "setup: %s", strerror(errno));
+		return;
+	}
+	tpid = fork();
+	if (!tpid) {
+		alarm(120);
+		target_marker = MARKER;
+		ti.pid = getpid();
+		ti.marker = (uintptr_t)&target_marker;
+		ti.fd = open_simgpu_client(0, VA_A, SEED_A);
+		ti.err = ti.fd < 0 ? ti.fd : 0;
+		if (write(info[1], &ti, sizeof(ti)) != sizeof(ti) ||
+		    read(cmd[0], &c, 1) != 1)
+			_exit(1);
+		prctl(PR_SET_DUMPABLE, 0);
+		if (write(ack[1], "d", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ret = read_tinfo(info[0], &ti);
+	fd = ret ? ret : pidfd_get_fd(ti.pid, ti.fd);
+	sfd = open(snoop_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || sfd < 0 || (ret = snoop_attach(sfd, fd, 0, 0, NULL))) {
+		note(res, true, "attach: %s", strerror(fd < 0 ? -fd : sfd < 0 ? errno : -ret));
+		reap(tpid);
+		return;
+	}
+	close(fd);
+	snprintf(path, sizeof(path), "/proc/%d/mem", ti.pid);
+	mem = open(path, O_RDONLY | O_CLOEXEC);
+	res->ops += 3;
+	if (write(cmd[1], "n", 1) != 1 || read(ack[0], &c, 1) != 1) {
+		note(res, true, "the target did not turn non-dumpable");
+		reap(tpid);
+		return;
+	}
+	res->ops += 2;
+	res->checks += 2;
+	if (snoop_sees(sfd, VA_A, SEED_A)) {
+		strcpy(res->outcome, "0");
+		note(res, false, "the attachment reads on");
+	} else {
+		snprintf(res->outcome, sizeof(res->outcome), "%s", errname(errno));
+	}
+	if (mem >= 0 && pread(mem, &v, sizeof(v), (off_t)ti.marker) == sizeof(v) &&
+	    v == MARKER)
+		note(res, false, "so does /proc/PID/mem opened before");
+	else
+		note(res, true, "/proc/PID/mem opened before does not read on");
+	close(mem);
+	close(sfd);
+	probe_all(ti.pid, ti.marker, res);
+	reap(tpid);
+}
+
+static void run_nodump_later(const struct row *r, struct result *res)
+{
+	in_child(r, res, run_nodump_later_child);
+}
+
+/*
+ * Root attaches (its own client, or the kernel VM), then becomes alice,
+ * keeping the file: the fd is the capability, as any open file is.  What
+ * RESOLVE shows is decided by the caller's CAP_SYS_ADMIN at each call
+ * (pagemap decides by its opener's: noted).
+ */
+static void run_handover_child(const struct row *r, struct result *res)
+{
+	struct cardsnoop_resolve rs;
+	bool kernel = r->sc.flags & CARDSNOOP_ATTACH_KERNEL;
+	int gfd = -1, sfd, pm_root, ret, pm;
+	uint64_t ent = 0;
+	char buf[64];
+	off_t data;
+
+	static volatile char page[4096] __attribute__((aligned(4096)));
+
+	page[0] = 1;
+	pm_root = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	sfd = open(snoop_path, O_RDWR | O_CLOEXEC);
+	if (!kernel)
+		gfd = open_simgpu_client(0, VA_A, SEED_A);
+	ret = sfd < 0 ? -errno : kernel ? snoop_attach(sfd, -1, CARDSNOOP_ATTACH_KERNEL, 0, NULL) :
+		gfd < 0 ? gfd : snoop_attach(sfd, gfd, 0, 0, NULL);
+	if (ret || become(ALICE, ALICE)) {
+		note(res, true, "setup: %s", strerror(ret ? -ret : errno));
+		return;
+	}
+	res->ops += 2;
+	res->checks++;
+	if (kernel) {
+		data = lseek(sfd, 0, SEEK_DATA);
+		if (data >= 0 && pread(sfd, buf, sizeof(buf), data) == sizeof(buf))
+			strcpy(res->outcome, "0");
+		else
+			snprintf(res->outcome, sizeof(res->outcome), "%s", errname(errno));
+	} else {
+		ret = snoop_resolve(sfd, VA_A, &rs);
+		snprintf(res->outcome, sizeof(res->outcome), "%s", ret ? errname(-ret) :
+			 rs.phys_addr ? "shown" : "hidden");
+	}
+	if (pm_root >= 0 && pread(pm_root, &ent, sizeof(ent),
+				  (off_t)((uintptr_t)page / 4096 * sizeof(ent))) == sizeof(ent))
+		note(res, false, "pagemap opened as root %s PFNs",
+		     ent & ((1ull << 55) - 1) ? "still shows" : "hides");
+	pm = probe_pagemap();
+	res->pagemap = pm < 0 ? -1 : pm;
+	close(pm_root);
+	close(sfd);
+	if (gfd >= 0)
+		close(gfd);
+}
+
+static void run_handover(const struct row *r, struct result *res)
+{
+	in_child(r, res, run_handover_child);
 }
 
 /* --------------------------------------------- the target execs setuid */
@@ -1207,6 +1395,13 @@ static const struct row rows[] = {
 	  ACCESS(.suid = ALICE, .suserns = true, .rel = REL_CHILD) },
 	{ "DRM fd received by SCM_RIGHTS from another uid", "ATTACH", "0", PT_REFUSE, EXC_CONSENT,
 	  ACCESS(.tuid = BOB, .tgid = BOB, .suid = ALICE, .xfer = XFER_SCM) },
+	{ "DRM node reopened via /proc/PID/fd: a new client", "open+ATTACH+pread", "EIO",
+	  PT_ALLOW, EXC_NONE,
+	  ACCESS(.tuid = ALICE, .tgid = ALICE, .suid = ALICE, .xfer = XFER_PROCFD) },
+	{ "DRM node reopened via /proc/PID/fd, other uid", "open", "EACCES", PT_REFUSE, EXC_NONE,
+	  ACCESS(.tuid = BOB, .tgid = BOB, .suid = ALICE, .xfer = XFER_PROCFD) },
+	{ "target turns non-dumpable after the attach", "pread", "0", PT_REFUSE, EXC_HELD,
+	  OTHER(run_nodump_later) },
 
 	/* --- what may be attached: the fd's kind */
 	{ "a pipe", "getfd+ATTACH", "EINVAL", PT_ALLOW, EXC_NONE,
@@ -1233,6 +1428,10 @@ static const struct row rows[] = {
 	  CAP_HIDDEN, EXC_NONE, OTHER(run_resolve, .suid = ALICE, .suserns = true) },
 	{ "RESOLVE physical address, root", "RESOLVE phys", "shown", CAP_SHOWN, EXC_NONE,
 	  OTHER(run_resolve, .suid = ROOT) },
+	{ "RESOLVE by a user through root's attachment", "RESOLVE phys", "hidden", CAP_HIDDEN,
+	  EXC_NONE, OTHER(run_handover) },
+	{ "KERNEL attachment of root, used by a user", "pread", "0", CAP_HIDDEN, EXC_CONSENT,
+	  OTHER(run_handover, .flags = CARDSNOOP_ATTACH_KERNEL) },
 
 	/* --- what an attachment lets its holder do */
 	{ "READONLY attachment: write(2)", "pwrite", "EPERM", PT_ALLOW, EXC_NONE,
@@ -1247,6 +1446,10 @@ static const struct row rows[] = {
 	  OTHER(run_readonly, .rdonly = true, .op = OP_WRITE) },
 	{ "snoop node opened O_RDONLY: writable mmap", "mmap(RW,SHARED)", "EACCES", PT_ALLOW, EXC_NONE,
 	  OTHER(run_readonly, .rdonly = true, .op = OP_MMAP_W) },
+	{ "snoop node opened O_RDONLY: mprotect to writable", "mprotect(RW)", "EACCES", PT_ALLOW,
+	  EXC_NONE, OTHER(run_readonly, .rdonly = true, .op = OP_MPROTECT_W) },
+	{ "READONLY mapping written through /proc/self/mem", "pwrite(mem)", "EIO", PT_ALLOW,
+	  EXC_NONE, OTHER(run_readonly, .flags = CARDSNOOP_ATTACH_READONLY, .op = OP_PROCMEM_W) },
 
 	/* --- the target execs a setuid program after the attach */
 	{ "setuid exec: the attachment (DRM fd close-on-exec)", "pread", "0", PT_REFUSE, EXC_HELD,
