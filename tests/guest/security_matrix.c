@@ -27,8 +27,10 @@
  *    if it inherits the file and uses it, the snooper sees what it does
  *    there, exactly as with any other inherited file.
  *
- * Usage: security_matrix [yama3].  "yama3" runs the Yama ptrace_scope 3
- * rows only; scope 3 cannot be lowered again, so run it last in a VM.
+ * Usage: security_matrix [yama3] [CS_STRESS_SCALE=N].  "yama3" runs the
+ * Yama ptrace_scope 3 rows only; scope 3 cannot be lowered again, so run it
+ * last in a VM.  The stress scale (make check-debug) divides the rounds of
+ * the exit races.
  * Run as root (it switches to alice 1000 and bob 1001), with two simgpu
  * GPUs and vgem, the nodes mode 0666 (tests/vm/suites/security.sh).
  * Prints TAP, the table, and its figures.
@@ -54,6 +56,7 @@
 #include <unistd.h>
 
 #include "cs_guest.h"
+#include "cs_stress.h"
 
 #define VA_A		0x100000000ull	/* the target's patterned buffer */
 #define VA_B		0x200000000ull	/* what a setuid program binds */
@@ -66,12 +69,13 @@
 #define ROOT		0
 
 #define SUID_HELPER	"/tmp/cs-security-suid"
-#define RACE_ROUNDS	100
+#define RACE_ROUNDS	100	/* divided by the stress scale */
 
 /* What the target's marker word holds, for process_vm_readv and /proc/PID/mem. */
 static volatile uint64_t target_marker;
 
 static char snoop_path[64];	/* snoop node of the first simgpu GPU */
+static int race_rounds = RACE_ROUNDS;
 
 /* ------------------------------------------------------------ table */
 
@@ -1287,7 +1291,7 @@ static void run_race_child(const struct row *r, struct result *res)
 		note(res, true, "setup: %s", strerror(errno));
 		return;
 	}
-	for (round = 0; round < RACE_ROUNDS; round++) {
+	for (round = 0; round < race_rounds; round++) {
 		pid = exiting_target(!r->sc.tnodump, &ti, &cmd);
 		if (pid < 0) {
 			note(res, true, "target: %s", strerror((int)-pid));
@@ -1340,7 +1344,7 @@ static void run_race_child(const struct row *r, struct result *res)
 			 len ? "|" : "", e == 255 ? "E?" : errname(e));
 	}
 	note(res, false, "%d rounds, %d tries, %d files taken during the exit",
-	     RACE_ROUNDS, tries, ok_after);
+	     race_rounds, tries, ok_after);
 }
 
 static void run_race(const struct row *r, struct result *res)
@@ -1544,13 +1548,17 @@ static void pt_seen(const struct row *r, const struct result *res, char *buf,
 int main(int argc, char **argv)
 {
 	static struct result res[NROWS];
-	bool only_yama3 = argc > 1 && !strcmp(argv[1], "yama3");
+	struct cs_args args;
+	bool only_yama3;
 	int n = 0, failed = 0, violations = 0, ops = 0, checks = 0, gfd;
 	char pt[64];
 	size_t i;
 
 	if (argc == 4 && !strcmp(argv[1], "setuid"))
 		return setuid_helper(argc, argv);
+	cs_args_parse(&args, argc, argv);
+	only_yama3 = args.nrest > 0 && !strcmp(args.rest[0], "yama3");
+	race_rounds = (int)cs_scaled(&args, RACE_ROUNDS, 10);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getuid() != 0) {
 		printf("Bail out! security_matrix runs as root\n");

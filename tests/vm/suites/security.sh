@@ -8,7 +8,7 @@
 # a udev rule would give.
 chmod 0666 /dev/dri/*
 rc=0
-security_matrix || rc=1
+security_matrix "$@" || rc=1
 # Yama scope 3 cannot be lowered again: last.
-security_matrix yama3 || rc=1
+security_matrix yama3 "$@" || rc=1
 exit $rc
