@@ -145,7 +145,7 @@ const struct cli_command cli_commands[] = {
 	  "what backs one GPU VA",
 	  "Show what backs one GPU VA of a process: mapping, buffer, offset,\n"
 	  "placement, page size (and, for root, the physical address).",
-	  CLI_OPTS_ATTACH | CLI_OPT_JSON | CLI_OPT_RAWTABLE, cli_resolve_columns },
+	  CLI_OPTS_ATTACH | CLI_OPT_JSON, cli_resolve_columns },
 	{ "exec", cli_cmd_exec, "pc",
 	  "exec [options] <pid>|--kernel -- <cmd> [<arg>...]",
 	  "run <cmd> on the attached snoop file",
