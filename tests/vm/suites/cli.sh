@@ -376,6 +376,10 @@ check "ring --json: ring, packets, decoded commands" \
 run as alice cardsnoop ring
 check "ring as alice: status 1, the kernel VM needs CAP_SYS_ADMIN" \
 	sh -c "[ $rc = 1 ] && [ -s $W/err ] && [ ! -s $W/out ]"
+run cardsnoop dump --kernel -o $W/kernel.core
+readelf_host -lW $W/kernel.core > $W/out 2>> $W/err
+check "dump --kernel as root: the kernel VM, the ring at 0xffff800000000000" \
+	sh -c "[ $rc = 0 ] && grep -q 'LOAD .*0xffff800000000000' $W/out"
 run cardsnoop read --kernel 0xffff800000000000 4 --raw
 check "read --kernel: the ring's magic SGRN" sh -c "[ \"\$(cat $W/out)\" = SGRN ]"
 
