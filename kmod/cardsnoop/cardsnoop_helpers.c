@@ -208,10 +208,12 @@ EXPORT_SYMBOL_GPL(cardsnoop_ttm_placement);
  * swaps in) system pages that TTM has not allocated yet, as TTM's own fault
  * handler does.  System pages come back as %CARDSNOOP_BACKING_PAGES straight
  * from the &ttm_tt (never reference counted: TTM forbids it).  VRAM comes
- * back as %CARDSNOOP_BACKING_VRAM with a VRAM offset when the resource is
- * contiguous (%TTM_PL_FLAG_CONTIGUOUS, as range managers give), otherwise
+ * back as %CARDSNOOP_BACKING_VRAM with a VRAM offset when the resource says
+ * it is contiguous (%TTM_PL_FLAG_CONTIGUOUS in its placement), otherwise
  * as %CARDSNOOP_BACKING_TTM_ACCESS through the driver's
- * &ttm_device_funcs.access_memory.
+ * &ttm_device_funcs.access_memory.  A resource carries the flags of the
+ * place it was allocated for: a driver whose VRAM manager is always
+ * contiguous (the range manager) still has to ask for it in its place.
  *
  * Context: process context, @bo reserved.
  * Return: 0, -ETIMEDOUT if a fence did not signal, -EOPNOTSUPP for VRAM

@@ -63,6 +63,14 @@ static u32 simgpu_mem_type(u32 placement)
 static void simgpu_bo_set_placement(struct simgpu_bo *bo, u32 placement)
 {
 	bo->place = (struct ttm_place){ .mem_type = simgpu_mem_type(placement) };
+	/*
+	 * The range manager's VRAM is always one contiguous run, but a
+	 * resource only says so (res->placement) when the place asks: without
+	 * it cardsnoop_ttm_resolve() cannot give the VRAM offset, so RESOLVE
+	 * showed root no vram_offset and reads bypassed vram_access.
+	 */
+	if (placement == SIMGPU_PLACEMENT_VRAM)
+		bo->place.flags = TTM_PL_FLAG_CONTIGUOUS;
 	bo->placement.num_placement = 1;
 	bo->placement.placement = &bo->place;
 }
