@@ -735,9 +735,27 @@ static void run_kernel_child(const struct row *r, struct result *res)
 	res->ops++;
 }
 
+/* Two VRAM buffers, the second (not at VRAM offset 0) bound at VA_B. */
+static int bind_vram_second(int gfd)
+{
+	uint32_t h;
+	int ret;
+
+	ret = sg_bo_create(gfd, SZ_64K, SIMGPU_PLACEMENT_VRAM, 0, NULL, NULL);
+	if (!ret)
+		ret = sg_bo_create(gfd, SZ_64K, SIMGPU_PLACEMENT_VRAM, 0, &h, NULL);
+	if (!ret)
+		ret = sg_bind(gfd, h, VA_B, SZ_64K, 0, 0);
+	return ret;
+}
+
+/*
+ * RESOLVE of a system page (phys_addr) and of a VRAM page (vram_offset):
+ * "shown" if both are there, "hidden" if both are zero (dma_addr too).
+ */
 static void run_resolve_child(const struct row *r, struct result *res)
 {
-	struct cardsnoop_resolve rs;
+	struct cardsnoop_resolve rs, rv;
 	int gfd, sfd, ret, pm;
 
 	ret = become(r->sc.suid, r->sc.suid);
@@ -750,25 +768,34 @@ static void run_resolve_child(const struct row *r, struct result *res)
 	/* Its own client: attaching to itself is always allowed. */
 	gfd = open_simgpu_client(0, VA_A, SEED_A);
 	sfd = gfd < 0 ? gfd : snoop_open_for(gfd);
-	if (sfd < 0) {
-		note(res, true, "setup: %s", strerror(-sfd));
+	ret = sfd < 0 ? sfd : bind_vram_second(gfd);
+	if (ret) {
+		note(res, true, "setup: %s", strerror(-ret));
 		return;
 	}
 	ret = snoop_attach(sfd, gfd, 0, 0, NULL);
 	if (!ret)
 		ret = snoop_resolve(sfd, VA_A, &rs);
-	res->ops += 2;
+	if (!ret)
+		ret = snoop_resolve(sfd, VA_B, &rv);
+	res->ops += 3;
 	if (ret) {
 		snprintf(res->outcome, sizeof(res->outcome), "%s", errname(-ret));
 	} else {
-		res->checks++;
-		snprintf(res->outcome, sizeof(res->outcome), "%s",
-			 rs.phys_addr ? "shown" : "hidden");
+		res->checks += 2;
+		if (rs.phys_addr && rv.vram_offset)
+			strcpy(res->outcome, "shown");
+		else if (!rs.phys_addr && !rs.dma_addr && !rv.vram_offset && !rv.dma_addr)
+			strcpy(res->outcome, "hidden");
+		else
+			snprintf(res->outcome, sizeof(res->outcome), "mixed");
+		note(res, false, "phys %s, vram offset %s", rs.phys_addr ? "shown" : "0",
+		     rv.vram_offset ? "shown" : "0");
 		if (rs.mapping.va != VA_A ||
-		    rs.mapping.placement != CARDSNOOP_PLACEMENT_SYSTEM)
+		    rs.mapping.placement != CARDSNOOP_PLACEMENT_SYSTEM ||
+		    rv.mapping.va != VA_B ||
+		    rv.mapping.placement != CARDSNOOP_PLACEMENT_VRAM)
 			note(res, true, "resolve decoded the wrong mapping");
-		if (!rs.phys_addr && (rs.vram_offset || rs.dma_addr))
-			note(res, true, "phys_addr hidden but vram_offset/dma_addr not");
 	}
 	close(sfd);
 	close(gfd);
@@ -1426,11 +1453,11 @@ static const struct row rows[] = {
 	  OTHER(run_kernel, .suid = ALICE, .suserns = true) },
 	{ "KERNEL attach, root", "ATTACH(KERNEL)", "0", CAP_SHOWN, EXC_NONE,
 	  OTHER(run_kernel, .suid = ROOT) },
-	{ "RESOLVE physical address, user", "RESOLVE phys", "hidden", CAP_HIDDEN, EXC_NONE,
+	{ "RESOLVE physical address, user", "RESOLVE phys+vram", "hidden", CAP_HIDDEN, EXC_NONE,
 	  OTHER(run_resolve, .suid = ALICE) },
-	{ "RESOLVE physical address, root in a user namespace", "RESOLVE phys", "hidden",
+	{ "RESOLVE physical address, root in a user namespace", "RESOLVE phys+vram", "hidden",
 	  CAP_HIDDEN, EXC_NONE, OTHER(run_resolve, .suid = ALICE, .suserns = true) },
-	{ "RESOLVE physical address, root", "RESOLVE phys", "shown", CAP_SHOWN, EXC_NONE,
+	{ "RESOLVE physical address, root", "RESOLVE phys+vram", "shown", CAP_SHOWN, EXC_NONE,
 	  OTHER(run_resolve, .suid = ROOT) },
 	{ "RESOLVE by a user through root's attachment", "RESOLVE phys", "hidden", CAP_HIDDEN,
 	  EXC_NONE, OTHER(run_handover) },
