@@ -1662,7 +1662,7 @@ int main(int argc, char **argv)
 	 * ptrace (or CAP_SYS_ADMIN) on its side, but for the two marked
 	 * exceptions.
 	 */
-	printf("#\n# %-52s %-16s %-9s %-9s %-26s %-6s %s\n", "case", "operation",
+	printf("#\n# %-52s %-18s %-9s %-9s %-26s %-7s %s\n", "case", "operation",
 	       "expected", "observed", "ptrace", "excep", "verdict");
 	for (i = 0; i < NROWS; i++) {
 		const struct row *r = &rows[i];
@@ -1677,7 +1677,7 @@ int main(int argc, char **argv)
 			violations++;
 			ok = false;
 		}
-		printf("# %-52s %-16s %-9s %-9s %-26s %-6s %s\n", r->name, r->op,
+		printf("# %-52s %-18s %-9s %-9s %-26s %-7s %s\n", r->name, r->op,
 		       r->expect, res[i].outcome, pt, exc_name(r->exc),
 		       ok ? "ok" : "FAIL");
 	}
