@@ -349,7 +349,10 @@ struct cardsnoop_mappings {
  *
  * Decodes one VA of the attached VM.  The physical fields are filled only
  * for callers with %CAP_SYS_ADMIN (and not under kernel lockdown); they are
- * zero otherwise, as in /proc/PID/pagemap.
+ * zero otherwise, as in /proc/PID/pagemap.  Unlike pagemap, which checks
+ * the capability of whoever opened it, RESOLVE checks the caller's on every
+ * call: a file attached by root and handed to an unprivileged process shows
+ * no physical addresses.
  *
  * Errors: -EBADFD (not attached), -EINVAL (bad flags or padding), -ENOENT
  * (nothing mapped at @va), -ENODEV, -EINTR.
