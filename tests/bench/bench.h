@@ -93,6 +93,39 @@ double bench_fig_ratio(const struct bench_fig *f);
  */
 int bench_pairs(struct bench_fig *f, bench_run_fn a, bench_run_fn b,
 		void *ctx);
+
+/*
+ * A pair whose two runs are interleaved finely: each run is @n steps, and
+ * the two sides alternate every @block steps (A then B, then B then A),
+ * each side's time summed apart.  A burst of load on the host then weighs
+ * on both sides of the pair alike, which whole runs one after the other
+ * cannot give on a machine shared with other QEMUs.
+ */
+struct bench_steps {
+	/** @n: steps of each side in a run. */
+	unsigned long n;
+	/** @block: steps timed in one go. */
+	unsigned long block;
+	/** @a_units: the measured side's work in a run (bytes, calls, ...). */
+	double a_units;
+	/** @b_units: the baseline's work in a run. */
+	double b_units;
+	/** @setup: untimed, before each pair (fresh mappings...); may be NULL. */
+	int (*setup)(void *ctx);
+	/** @check: untimed, after each pair (data checks...); may be NULL. */
+	int (*check)(void *ctx);
+	/** @a: step @i of the measured side: 0 or -errno after bench_fail(). */
+	int (*a)(void *ctx, unsigned long i);
+	/** @b: step @i of the baseline. */
+	int (*b)(void *ctx, unsigned long i);
+};
+
+/*
+ * Run @f->pairs pairs of @s (and one untimed pair first); the samples are
+ * @a_units and @b_units per second.  Return 0, or -1 once a step failed.
+ */
+int bench_pairs_steps(struct bench_fig *f, const struct bench_steps *s,
+		      void *ctx);
 double bench_now(void);
 void bench_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs scaled by --quick, never below @min. */

@@ -6,16 +6,22 @@
  * (make -C kmod SIMGPU_SNOOP=0).
  *
  * The two simgpu modules are swapped inside this one VM run (rmmod, insmod)
- * so that the variants interleave.  Every round runs the no-hooks module
- * (loaded afresh), the hooks module idle then attached, and the no-hooks
- * module (loaded afresh) again; the mean of the two no-hooks runs is the
- * round's baseline, so that a drift of the machine's speed during the round
- * weighs on both sides alike, and their ratio is the noise floor.  After
- * every load an untimed run translates the new module's code (QEMU's code
- * cache) before anything is timed.
+ * so that the variants interleave.  Round r runs the no-hooks module, then
+ * the hooks module idle, attached with a mapping and attached without one;
+ * round r + 1 starts with the no-hooks module again.  The baseline of round
+ * r is the mean of the no-hooks runs before and after its hooks runs, so
+ * that a drift of the machine's speed weighs on both sides alike; how much
+ * those two no-hooks runs differ is the noise floor, given in the notes.  Every
+ * module load is followed by an untimed run that translates the new code
+ * (QEMU's code cache) before anything is timed.
+ *
+ * Each simgpu load takes new DRM minors (they are not reused after an
+ * unload, see README), and cs_guest's sg_open() looks at renderD128..191:
+ * two loads a round keep 21 rounds within that.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +39,23 @@
 #define BIND_KEEP	16		/* mappings the snooper has mapped */
 
 enum bind_variant {
-	BIND_NOHOOKS, BIND_IDLE, BIND_ATTACHED, BIND_NOHOOKS2, BIND_VARIANTS
+	BIND_NOHOOKS,		/* SIMGPU_SNOOP=0 */
+	BIND_IDLE,		/* hooks, nothing attached */
+	BIND_ATTACHED,		/* hooks, a snooper with a mapping */
+	BIND_ATTACHED_NOMAP,	/* hooks, a snooper without a mapping */
+	BIND_VARIANTS
 };
 
 static const char *const variant_name[] = {
 	[BIND_NOHOOKS] = "hooks compiled out",
 	[BIND_IDLE] = "hooks, idle",
 	[BIND_ATTACHED] = "hooks, attached",
-	[BIND_NOHOOKS2] = "hooks compiled out",
+	[BIND_ATTACHED_NOMAP] = "hooks, attached without a mapping",
 };
 
 struct bind_ctx {
-	struct bench_fig *idle;
-	struct bench_fig *attached;
 	bool hooks_loaded;	/* which simgpu.ko is loaded */
+	unsigned int loads;	/* module loads done */
 	unsigned long iters;
 	char why[200];
 };
@@ -68,10 +77,11 @@ static bool hooks_module_loaded(void)
 
 /*
  * The static key goes off a second after the last snoop file closed (a
- * deferred decrement), and patching simgpu's code takes a moment after
- * that.  Nothing runs simgpu code while it may be patched: besides keeping
- * the samples clean, that once crashed the guest under QEMU (an "Oops:
- * int3" at a patched branch of simgpu_vm_sm_step_map(), see README).
+ * deferred decrement), and patching the branches takes a moment after the
+ * key reads off.  The idle runs wait for both: besides keeping the samples
+ * clean, patching simgpu while it binds crashed the guest under QEMU's
+ * multi-threaded TCG ("Oops: int3" in simgpu_vm_sm_step_map(), see
+ * README).  Attaching patches synchronously, before the attached runs bind.
  */
 static int wait_hooks_quiet(struct bind_ctx *c)
 {
@@ -79,7 +89,8 @@ static int wait_hooks_quiet(struct bind_ctx *c)
 
 	for (tries = 0; tries < 60; tries++) {
 		if (snoop_hooks_enabled() == 0) {
-			msleep(300);
+			if (tries)
+				msleep(300);
 			return 0;
 		}
 		msleep(100);
@@ -95,8 +106,6 @@ static int swap_module(struct bind_ctx *c, bool hooks)
 	unsigned int tries;
 	int fd, ret = 0, rfd;
 
-	if (wait_hooks_quiet(c))
-		return -EBUSY;
 	for (tries = 0; tries < 100; tries++) {
 		ret = syscall(SYS_delete_module, "simgpu", O_NONBLOCK);
 		if (!ret || (errno != EAGAIN && errno != EBUSY))
@@ -120,6 +129,7 @@ static int swap_module(struct bind_ctx *c, bool hooks)
 			 strerror(errno));
 		return -errno;
 	}
+	c->loads++;
 	/* The PCI probe ran in insmod; devtmpfs may lag a little. */
 	for (tries = 0; tries < 100; tries++) {
 		rfd = sg_open(0);
@@ -128,6 +138,12 @@ static int swap_module(struct bind_ctx *c, bool hooks)
 			break;
 		}
 		msleep(50);
+	}
+	if (rfd < 0) {
+		snprintf(c->why, sizeof(c->why),
+			 "no simgpu render node after loading %s (%u loads)",
+			 path, c->loads);
+		return -ENODEV;
 	}
 	if (hooks_module_loaded() != hooks) {
 		snprintf(c->why, sizeof(c->why),
@@ -143,13 +159,14 @@ static int swap_module(struct bind_ctx *c, bool hooks)
 static double bind_run(struct bind_ctx *c, enum bind_variant v,
 		       unsigned long iters)
 {
+	bool attach = v == BIND_ATTACHED || v == BIND_ATTACHED_NOMAP;
 	uint32_t loop_bo, keep_bo;
 	unsigned long i;
 	double t0, rate = -1;
 	char *map = MAP_FAILED;
 	int fd, sfd = -1, ret;
 
-	if (v != BIND_ATTACHED && wait_hooks_quiet(c))
+	if (v == BIND_IDLE && wait_hooks_quiet(c))
 		return -1;
 	fd = sg_open(0);
 	if (fd < 0) {
@@ -162,7 +179,7 @@ static double bind_run(struct bind_ctx *c, enum bind_variant v,
 	if (ret)
 		goto out_err;
 
-	if (v == BIND_ATTACHED) {
+	if (attach) {
 		/*
 		 * A debugger watching the VM: attached, with a mapping of the
 		 * window the workload binds in, whose other mappings it has
@@ -183,6 +200,8 @@ static double bind_run(struct bind_ctx *c, enum bind_variant v,
 		ret = snoop_attach(sfd, fd, CARDSNOOP_ATTACH_READONLY, 0, NULL);
 		if (ret)
 			goto out_err;
+	}
+	if (v == BIND_ATTACHED) {
 		map = mmap(NULL, BIND_WINDOW, PROT_READ, MAP_SHARED, sfd,
 			   BIND_VA_BASE);
 		if (map == MAP_FAILED) {
@@ -217,16 +236,12 @@ out:
 	return rate;
 }
 
-/*
- * Load the module of @v afresh if @reload or if the other one is loaded,
- * warm up, and run.
- */
-static double bind_sample(struct bind_ctx *c, enum bind_variant v,
-			  bool reload)
+/* Load the module of @v if the other one is loaded, warm up, and run. */
+static double bind_sample(struct bind_ctx *c, enum bind_variant v)
 {
-	bool hooks = v == BIND_IDLE || v == BIND_ATTACHED;
+	bool hooks = v != BIND_NOHOOKS;
 
-	if (reload || c->hooks_loaded != hooks) {
+	if (c->hooks_loaded != hooks) {
 		if (swap_module(c, hooks))
 			return -1;
 		if (bind_run(c, v, c->iters / 4 + 1) < 0)
@@ -237,27 +252,28 @@ static double bind_sample(struct bind_ctx *c, enum bind_variant v,
 
 unsigned int bench_bind_figures(struct bench_fig **out, unsigned int room)
 {
-	/* Every round: a fresh no-hooks load, the hooks, a fresh no-hooks load. */
 	static const enum bind_variant order[] = {
-		BIND_NOHOOKS, BIND_IDLE, BIND_ATTACHED, BIND_NOHOOKS2,
+		BIND_NOHOOKS, BIND_IDLE, BIND_ATTACHED, BIND_ATTACHED_NOMAP,
 	};
 	unsigned int pairs = bench_opts.overhead_pairs, r, k;
 	struct bind_ctx c = { .hooks_loaded = true };
-	double rate[BIND_VARIANTS], base, t0, cal;
-	struct bench_fig *noise;
+	double rate[BIND_VARIANTS], prev[BIND_VARIANTS], next, base, t0, cal;
+	double drift[pairs];
+	struct bench_fig *idle, *attached, *nomap;
 
 	if (room < 3)
 		return 0;
-	c.idle = bench_fig_new("bind_idle_overhead", 0.99, "cycles/s", pairs,
-			       "hooks, nothing attached", "hooks compiled out");
-	c.attached = bench_fig_new("bind_attached_overhead", 0.7, "cycles/s",
-				   pairs, "hooks, snooper attached",
-				   "hooks compiled out");
-	noise = bench_fig_new("bind_reload_noise", 0, "cycles/s", pairs,
-			      "hooks compiled out, after", "before");
-	out[0] = c.idle;
-	out[1] = c.attached;
-	out[2] = noise;
+	idle = bench_fig_new("bind_idle_overhead", 0.99, "cycles/s", pairs,
+			     "hooks, nothing attached", "hooks compiled out");
+	attached = bench_fig_new("bind_attached_overhead", 0.7, "cycles/s",
+				 pairs, "hooks, snooper attached",
+				 "hooks compiled out");
+	nomap = bench_fig_new("bind_attached_nomap_overhead", 0, "cycles/s",
+			      pairs, "hooks, attached, no mmap",
+			      "hooks compiled out");
+	out[0] = idle;
+	out[1] = attached;
+	out[2] = nomap;
 
 	if (!bench_opts.nohooks_ko || !bench_opts.hooks_ko) {
 		snprintf(c.why, sizeof(c.why), "no --nohooks-ko/--hooks-ko");
@@ -276,50 +292,60 @@ unsigned int bench_bind_figures(struct bench_fig **out, unsigned int room)
 	bench_log("bind: %lu cycles a run (calibration %.0f/s, %.2f s)",
 		  c.iters, cal, bench_now() - t0);
 
-	for (r = 0; r < pairs; r++) {
+	for (r = 0; r <= pairs; r++) {
 		t0 = bench_now();
 		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-			enum bind_variant v = order[k];
-
-			rate[v] = bind_sample(&c, v, v == BIND_NOHOOKS);
-			if (rate[v] < 0)
+			/* The last round is only the closing no-hooks run. */
+			if (r == pairs && k)
+				break;
+			rate[order[k]] = bind_sample(&c, order[k]);
+			if (rate[order[k]] < 0)
 				goto fail;
 		}
-		/* Before and after: drift during the round cancels. */
-		base = (rate[BIND_NOHOOKS] + rate[BIND_NOHOOKS2]) / 2;
-		c.idle->a.samples[r] = rate[BIND_IDLE];
-		c.idle->b.samples[r] = base;
-		c.attached->a.samples[r] = rate[BIND_ATTACHED];
-		c.attached->b.samples[r] = base;
-		noise->a.samples[r] = rate[BIND_NOHOOKS2];
-		noise->b.samples[r] = rate[BIND_NOHOOKS];
-		c.idle->done = c.attached->done = noise->done = r + 1;
-		bench_log("bind round %u (%.1f s): no hooks %.0f, idle %.0f, attached %.0f, no hooks %.0f",
-			  r, bench_now() - t0, rate[BIND_NOHOOKS],
-			  rate[BIND_IDLE], rate[BIND_ATTACHED],
-			  rate[BIND_NOHOOKS2]);
+		if (r) {
+			/* Round r - 1 ends with this round's no-hooks run. */
+			next = rate[BIND_NOHOOKS];
+			base = (prev[BIND_NOHOOKS] + next) / 2;
+			idle->a.samples[r - 1] = prev[BIND_IDLE];
+			attached->a.samples[r - 1] = prev[BIND_ATTACHED];
+			nomap->a.samples[r - 1] = prev[BIND_ATTACHED_NOMAP];
+			idle->b.samples[r - 1] = base;
+			attached->b.samples[r - 1] = base;
+			nomap->b.samples[r - 1] = base;
+			drift[r - 1] = fabs(next / prev[BIND_NOHOOKS] - 1);
+			idle->done = attached->done = nomap->done = r;
+			bench_log("bind round %u: no hooks %.0f, idle %.0f, attached %.0f, attached no mmap %.0f, no hooks %.0f (%.1f s, %u loads)",
+				  r - 1, prev[BIND_NOHOOKS], prev[BIND_IDLE],
+				  prev[BIND_ATTACHED],
+				  prev[BIND_ATTACHED_NOMAP], next,
+				  bench_now() - t0, c.loads);
+		}
+		memcpy(prev, rate, sizeof(prev));
 	}
 	goto done;
 
 fail:
-	bench_fail(c.idle, "%s", c.why);
-	bench_fail(c.attached, "%s", c.why);
-	bench_fail(noise, "%s", c.why);
+	bench_fail(idle, "%s", c.why);
+	bench_fail(attached, "%s", c.why);
+	bench_fail(nomap, "%s", c.why);
 done:
 	/* Leave the normal simgpu loaded for the other figures. */
 	if (bench_opts.hooks_ko && !c.hooks_loaded && swap_module(&c, true)) {
 		fprintf(stderr, "cs-bench: %s\n", c.why);
-		bench_fail(c.idle, "%s", c.why);
-		bench_fail(c.attached, "%s", c.why);
-		bench_fail(noise, "%s", c.why);
+		bench_fail(idle, "%s", c.why);
+		bench_fail(attached, "%s", c.why);
+		bench_fail(nomap, "%s", c.why);
 	}
-	bench_fig_note(c.idle, "%lu VM_BIND + VM_UNBIND cycles of a 64 KiB system buffer per run; simgpu.ko with its cardsnoop hooks, no snoop file attached anywhere (static key off), against simgpu.ko built with SIMGPU_SNOOP=0, loaded afresh (rmmod/insmod) before and after the hooks runs of each round, their mean as the baseline",
+	bench_fig_note(idle, "%lu VM_BIND + VM_UNBIND cycles of a 64 KiB system buffer per run; simgpu.ko with its cardsnoop hooks, no snoop file attached anywhere (static key off), against simgpu.ko built with SIMGPU_SNOOP=0; the modules swapped by rmmod/insmod in the same VM, the baseline of a round the mean of the no-hooks runs before and after it",
 		       c.iters);
-	bench_fig_note(c.attached, "as bind_idle_overhead with a snoop file attached (read-only) to the binding DRM file, holding a 64 MiB mmap of the VA window the cycles bind in, with %u other 1 MiB mappings in it touched; its events are not read (the queue overflows)",
+	bench_fig_note(attached, "as bind_idle_overhead with a snoop file attached (read-only) to the binding DRM file, holding a 64 MiB mmap of the VA window the cycles bind in, with %u other 1 MiB mappings in it touched; its events are not read (the queue overflows)",
 		       BIND_KEEP);
-	bench_fig_note(noise, "the no-hooks module after the hooks runs against the one before them, both loaded afresh: the noise floor of the two bind figures");
-	bench_report_line(c.idle);
-	bench_report_line(c.attached);
-	bench_report_line(noise);
+	bench_fig_note(nomap, "as bind_attached_overhead without the snooper's mmap: the invalidation bookkeeping and events alone, no mapping to zap");
+	if (idle->done)
+		bench_fig_note(idle, "noise floor: the no-hooks runs before and after a round differ by %.1f%% (median)",
+			       100 * bench_median(drift, idle->done));
+	bench_report_line(idle);
+	bench_report_line(attached);
+	bench_report_line(nomap);
 	return 3;
 }

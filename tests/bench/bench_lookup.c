@@ -22,6 +22,7 @@
 #define LOOKUP_BO	SZ_64M
 #define LOOKUP_PAGES	(LOOKUP_BO / SZ_4K)
 #define LOOKUP_VA	0x100000000ull
+#define READS_MAX	(1ul << 20)
 
 struct lookup_side {
 	int drm_fd;
@@ -97,73 +98,66 @@ static void side_teardown(struct lookup_side *s)
 		close(s->drm_fd);
 }
 
-static double run_side(struct lookup_ctx *c, struct lookup_side *s)
+static int pread_step(struct lookup_ctx *c, struct lookup_side *s,
+		      unsigned long i)
 {
-	unsigned long i;
-	double t0 = bench_now();
-
-	for (i = 0; i < c->reads; i++)
-		if (pread(s->sfd, c->buf, 4096, s->va[i]) != 4096) {
-			bench_fail(c->f, "pread at 0x%llx: %s",
-				   (unsigned long long)s->va[i],
-				   strerror(errno));
-			return -EIO;
-		}
-	return c->reads / (bench_now() - t0);
+	if (pread(s->sfd, c->buf, 4096, s->va[i]) == 4096)
+		return 0;
+	bench_fail(c->f, "pread at 0x%llx: %s", (unsigned long long)s->va[i],
+		   strerror(errno));
+	return -EIO;
 }
 
-static double run_many(void *p)
+static int pread_many(void *p, unsigned long i)
 {
 	struct lookup_ctx *c = p;
 
-	return run_side(c, &c->many);
+	return pread_step(c, &c->many, i);
 }
 
-static double run_one(void *p)
+static int pread_one(void *p, unsigned long i)
 {
 	struct lookup_ctx *c = p;
 
-	return run_side(c, &c->one);
+	return pread_step(c, &c->one, i);
 }
 
 /* RESOLVE alone: the lookup without the copy. */
-static double resolve_side(struct lookup_ctx *c, struct lookup_side *s)
+static int resolve_step(struct lookup_ctx *c, struct lookup_side *s,
+			unsigned long i)
 {
 	struct cardsnoop_resolve res;
-	unsigned long i;
-	double t0 = bench_now();
-	int ret;
+	int ret = snoop_resolve(s->sfd, s->va[i], &res);
 
-	for (i = 0; i < c->reads; i++) {
-		ret = snoop_resolve(s->sfd, s->va[i], &res);
-		if (ret) {
-			bench_fail(c->f, "RESOLVE 0x%llx: %s",
-				   (unsigned long long)s->va[i], strerror(-ret));
-			return -EIO;
-		}
-	}
-	return c->reads / (bench_now() - t0);
+	if (!ret)
+		return 0;
+	bench_fail(c->f, "RESOLVE 0x%llx: %s", (unsigned long long)s->va[i],
+		   strerror(-ret));
+	return ret;
 }
 
-static double resolve_many(void *p)
+static int resolve_many(void *p, unsigned long i)
 {
 	struct lookup_ctx *c = p;
 
-	return resolve_side(c, &c->many);
+	return resolve_step(c, &c->many, i);
 }
 
-static double resolve_one(void *p)
+static int resolve_one(void *p, unsigned long i)
 {
 	struct lookup_ctx *c = p;
 
-	return resolve_side(c, &c->one);
+	return resolve_step(c, &c->one, i);
 }
 
 unsigned int bench_lookup_figures(struct bench_fig **out, unsigned int room)
 {
 	struct lookup_ctx c = { .one = { -1, -1, NULL }, .many = { -1, -1, NULL } };
 	struct bench_fig *f;
-	double t_one = 0, t_many = 0, t0, rate;
+	struct bench_steps s = {
+		.block = 32, .a = pread_many, .b = pread_one,
+	};
+	double t_one = 0, t_many = 0, t0;
 	unsigned int n;
 	unsigned long i;
 	int ret;
@@ -176,11 +170,9 @@ unsigned int bench_lookup_figures(struct bench_fig **out, unsigned int room)
 	out[0] = f;
 	c.f = f;
 
-	/* Size the runs from a first measure: about 0.5 s each. */
-	c.reads = 2000;
-	ret = side_setup(&c.one, 1, 1 << 20, 1, &t_one);
+	ret = side_setup(&c.one, 1, READS_MAX, 1, &t_one);
 	if (!ret)
-		ret = side_setup(&c.many, LOOKUP_MAPPINGS, 1 << 20, 2, &t_many);
+		ret = side_setup(&c.many, LOOKUP_MAPPINGS, READS_MAX, 2, &t_many);
 	if (ret) {
 		bench_fail(f, "%s VMs: %s", "setting up the", strerror(-ret));
 		goto out;
@@ -193,19 +185,23 @@ unsigned int bench_lookup_figures(struct bench_fig **out, unsigned int room)
 			bench_fail(f, "populating: %s", strerror(errno));
 			goto out;
 		}
-	/* Twice: the first pass also warms QEMU's code cache. */
+	/* Size the runs: about 0.3 s of each side. */
 	t0 = bench_now();
-	if (run_one(&c) < 0 || (rate = run_one(&c)) < 0)
-		goto out;
-	c.reads = bench_scaled(rate * 0.5 > 2000 ? rate * 0.5 : 2000, 1000);
-	if (c.reads > 1 << 20)
-		c.reads = 1 << 20;
-	bench_log("lookup: %lu reads a run (%.2f s to size)", c.reads,
-		  bench_now() - t0);
+	for (i = 0; i < 2000; i++)
+		if (pread_one(&c, i))
+			goto out;
+	c.reads = bench_scaled(2000 * 0.3 / (bench_now() - t0), 1000);
+	if (c.reads < 2000)
+		c.reads = 2000;
+	if (c.reads > READS_MAX)
+		c.reads = READS_MAX;
+	bench_log("lookup: %lu reads a run", c.reads);
 
-	bench_fig_note(f, "random 4 KiB preads (%lu a run, the same addresses in every run) of a 64 MiB system buffer mapped once, against the same buffer's pages mapped %u times 4 KiB each (bound in %.1f s, one VM_BIND each); ratio = latency with 1 mapping / latency with %u",
+	bench_fig_note(f, "random 4 KiB preads (%lu a run, the same addresses in every run) of a 64 MiB system buffer mapped once, against the same buffer's pages mapped %u times 4 KiB each (bound in %.1f s, one VM_BIND each); the two sides alternate every 32 reads; ratio = latency with 1 mapping / latency with %u",
 		       c.reads, LOOKUP_MAPPINGS, t_many, LOOKUP_MAPPINGS);
-	bench_pairs(f, run_many, run_one, &c);
+	s.n = c.reads;
+	s.a_units = s.b_units = c.reads;
+	bench_pairs_steps(f, &s, &c);
 	bench_report_line(f);
 	n = 1;
 
@@ -215,7 +211,9 @@ unsigned int bench_lookup_figures(struct bench_fig **out, unsigned int room)
 				  "1 mapping");
 		bench_fig_note(f, "CARDSNOOP_IOCTL_RESOLVE of the same random addresses: the lookup without the copy");
 		c.f = f;
-		bench_pairs(f, resolve_many, resolve_one, &c);
+		s.a = resolve_many;
+		s.b = resolve_one;
+		bench_pairs_steps(f, &s, &c);
 		bench_report_line(f);
 		out[n++] = f;
 	}

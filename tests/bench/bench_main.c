@@ -25,7 +25,7 @@
 #include "bench.h"
 
 struct bench_opts bench_opts = {
-	.pairs = 5,
+	.pairs = 7,
 	.overhead_pairs = 21,
 	.scale = 1.0,
 };
@@ -76,6 +76,59 @@ int bench_pairs(struct bench_fig *f, bench_run_fn a, bench_run_fn b,
 			ra = rb < 0 ? -1 : a(ctx);
 		}
 		if (ra < 0 || rb < 0)
+			return -1;
+		f->a.samples[i] = ra;
+		f->b.samples[i] = rb;
+		f->done = i + 1;
+		bench_log("%s pair %u: %s %.4g, %s %.4g", f->name, i,
+			  f->a.label, ra, f->b.label, rb);
+	}
+	return 0;
+}
+
+/* One pair of @s; the two sides' rates into *@ra and *@rb. */
+static int steps_pair(const struct bench_steps *s, void *ctx, double *ra,
+		      double *rb)
+{
+	unsigned long i, j, end;
+	double t[2] = { 0, 0 }, t0;
+	int ret, side, k;
+
+	if (s->setup && s->setup(ctx))
+		return -1;
+	for (i = 0, k = 0; i < s->n; i += s->block, k++) {
+		end = i + s->block < s->n ? i + s->block : s->n;
+		for (side = 0; side < 2; side++) {
+			/* Even blocks A then B, odd ones B then A. */
+			bool a = (side == 0) == (k % 2 == 0);
+
+			t0 = bench_now();
+			for (j = i; j < end; j++) {
+				ret = a ? s->a(ctx, j) : s->b(ctx, j);
+				if (ret)
+					return -1;
+			}
+			t[a ? 0 : 1] += bench_now() - t0;
+		}
+	}
+	if (s->check && s->check(ctx))
+		return -1;
+	*ra = s->a_units / (t[0] > 0 ? t[0] : 1e-9);
+	*rb = s->b_units / (t[1] > 0 ? t[1] : 1e-9);
+	return 0;
+}
+
+int bench_pairs_steps(struct bench_fig *f, const struct bench_steps *s,
+		      void *ctx)
+{
+	unsigned int i;
+	double ra, rb;
+
+	/* One untimed pair first: page cache, TLB and TCG's code cache. */
+	if (steps_pair(s, ctx, &ra, &rb))
+		return -1;
+	for (i = 0; i < f->pairs; i++) {
+		if (steps_pair(s, ctx, &ra, &rb))
 			return -1;
 		f->a.samples[i] = ra;
 		f->b.samples[i] = rb;
@@ -236,7 +289,7 @@ static void usage(FILE *o)
 	      "\n"
 	      "Options:\n"
 	      "  -o, --out FILE         write the figures as JSON to FILE\n"
-	      "  -p, --pairs N          interleaved pairs per figure (default 5)\n"
+	      "  -p, --pairs N          interleaved pairs per figure (default 7)\n"
 	      "  -P, --overhead-pairs N pairs of the hook-cost figures (default 21)\n"
 	      "  -q, --quick            shorter runs and 5 pairs everywhere (a smoke test)\n"
 	      "      --nohooks-ko PATH  simgpu.ko built with SIMGPU_SNOOP=0\n"
@@ -277,6 +330,7 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			bench_opts.scale = 0.25;
+			bench_opts.pairs = 5;
 			bench_opts.overhead_pairs = 5;
 			break;
 		case 'N':

@@ -8,8 +8,9 @@
  * through its CPU mapping and bound at BENCH_VA_SYS; this process attaches
  * to it as a debugger does (pidfd_getfd) and reads it into a pre-faulted
  * 64 MiB destination.  The memcpy baseline copies a 64 MiB buffer holding
- * the same pattern into the same destination, so both sides move the same
- * bytes to the same place; every path's data is checked once.
+ * the same pattern into another destination, so both sides move the same
+ * bytes; the data of every path is checked after the first pair.  The two
+ * runs of a pair alternate chunk by chunk (bench_pairs_steps()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,11 +25,16 @@
 
 #define MEM_SIZE	SZ_64M
 #define MEM_SEED	0x5eed
+#define TOUCH_BLOCK	SZ_2M
 
 struct mem_reply {
 	int drm_fd;
 	uint64_t cpu_addr;	/* the target's CPU mapping of the buffer */
 };
+
+struct mem_ctx;
+/* A read path: copy chunk @i of the buffer into @dst + chunk offset. */
+typedef int (*mem_path_fn)(struct mem_ctx *c, char *dst, unsigned long i);
 
 struct mem_ctx {
 	struct bench_fig *f;
@@ -37,11 +43,21 @@ struct mem_ctx {
 	int sfd;
 	int procmem_fd;
 	int tmpfs_fd;
-	char *src;
-	char *dst;
+	char *src;		/* the pattern the buffer holds */
+	char *dst_a;		/* where the measured side reads to */
+	char *dst_b;		/* where the baseline reads to */
 	size_t chunk;		/* read size */
-	bool write;		/* touch by writing */
-	bool nohuge;		/* anonymous baseline without THP */
+	unsigned long nchunks;	/* MEM_SIZE / chunk */
+	mem_path_fn path_a;
+	mem_path_fn path_b;
+	const char *what_a;
+	const char *what_b;
+	bool checked;		/* the paths' data was checked */
+	/* first-touch figures */
+	char *map_a;		/* the snoop mapping */
+	char *map_b;		/* the anonymous mapping */
+	bool write;		/* touch the snoop mapping by writing */
+	bool nohuge;		/* anonymous mapping without THP */
 };
 
 static int mem_target_setup(void *arg, void *reply)
@@ -70,137 +86,149 @@ static int mem_target_setup(void *arg, void *reply)
 	return 0;
 }
 
-static double mib_per_s(size_t bytes, double t0)
-{
-	double dt = bench_now() - t0;
+/* Read paths ------------------------------------------------------------ */
 
-	return bytes / 1048576.0 / (dt > 0 ? dt : 1e-9);
+static int read_chunk(struct mem_ctx *c, int fd, uint64_t base, char *dst,
+		      unsigned long i, const char *what)
+{
+	size_t off = (i % c->nchunks) * c->chunk;
+	ssize_t n = pread(fd, dst + off, c->chunk, base + off);
+
+	if (n == (ssize_t)c->chunk)
+		return 0;
+	bench_fail(c->f, "%s at 0x%llx: %s", what,
+		   (unsigned long long)(base + off),
+		   n < 0 ? strerror(errno) : "short read");
+	return -EIO;
 }
 
-/* Read MEM_SIZE bytes from @fd at @base + offset into dst, c->chunk at a time. */
-static double read_all(struct mem_ctx *c, int fd, uint64_t base,
-		       const char *what)
+static int path_snoop(struct mem_ctx *c, char *dst, unsigned long i)
 {
-	size_t off;
-	ssize_t n;
-	double t0 = bench_now();
-
-	for (off = 0; off < MEM_SIZE; off += c->chunk) {
-		n = pread(fd, c->dst + off, c->chunk, base + off);
-		if (n != (ssize_t)c->chunk) {
-			bench_fail(c->f, "%s at 0x%llx: %s", what,
-				   (unsigned long long)(base + off),
-				   n < 0 ? strerror(errno) : "short read");
-			return -EIO;
-		}
-	}
-	return mib_per_s(MEM_SIZE, t0);
+	return read_chunk(c, c->sfd, BENCH_VA_SYS, dst, i, "snoop pread");
 }
 
-/* The data of the first run of each path is checked, not timed again. */
-static double check(struct mem_ctx *c, double rate, const char *what)
+static int path_procmem(struct mem_ctx *c, char *dst, unsigned long i)
 {
-	if (rate < 0)
-		return rate;
-	if (memcmp(c->dst, c->src, MEM_SIZE)) {
-		bench_fail(c->f, "%s returned other bytes than the buffer holds",
-			   what);
+	return read_chunk(c, c->procmem_fd, c->r.cpu_addr, dst, i,
+			  "/proc/PID/mem pread");
+}
+
+static int path_tmpfs(struct mem_ctx *c, char *dst, unsigned long i)
+{
+	return read_chunk(c, c->tmpfs_fd, 0, dst, i, "tmpfs pread");
+}
+
+static int path_memcpy(struct mem_ctx *c, char *dst, unsigned long i)
+{
+	size_t off = (i % c->nchunks) * c->chunk;
+
+	memcpy(dst + off, c->src + off, c->chunk);
+	/* Keep every copy: the compiler must not drop one. */
+	__asm__ volatile("" : : "r"(dst) : "memory");
+	return 0;
+}
+
+static int step_read_a(void *p, unsigned long i)
+{
+	struct mem_ctx *c = p;
+
+	return c->path_a(c, c->dst_a, i);
+}
+
+static int step_read_b(void *p, unsigned long i)
+{
+	struct mem_ctx *c = p;
+
+	return c->path_b(c, c->dst_b, i);
+}
+
+/* After the first pair: did both paths read what the buffer holds? */
+static int check_read(void *p)
+{
+	struct mem_ctx *c = p;
+
+	if (c->checked)
+		return 0;
+	if (memcmp(c->dst_a, c->src, MEM_SIZE)) {
+		bench_fail(c->f, "%s read other bytes than the buffer holds",
+			   c->what_a);
 		return -EIO;
 	}
-	memset(c->dst, 0, MEM_SIZE);
-	return rate;
+	if (memcmp(c->dst_b, c->src, MEM_SIZE)) {
+		bench_fail(c->f, "%s read other bytes than the buffer holds",
+			   c->what_b);
+		return -EIO;
+	}
+	c->checked = true;
+	return 0;
 }
 
-static double run_snoop_pread(void *p)
-{
-	struct mem_ctx *c = p;
+/* First touch ----------------------------------------------------------- */
 
-	return check(c, read_all(c, c->sfd, BENCH_VA_SYS, "snoop pread"),
-		     "snoop pread");
-}
-
-static double run_memcpy(void *p)
-{
-	struct mem_ctx *c = p;
-	double t0 = bench_now();
-
-	memcpy(c->dst, c->src, MEM_SIZE);
-	/* Keep the copy: the compiler must not drop it. */
-	__asm__ volatile("" : : "r"(c->dst) : "memory");
-	return mib_per_s(MEM_SIZE, t0);
-}
-
-static double run_procmem(void *p)
-{
-	struct mem_ctx *c = p;
-
-	return check(c, read_all(c, c->procmem_fd, c->r.cpu_addr,
-				 "/proc/PID/mem pread"), "/proc/PID/mem");
-}
-
-static double run_tmpfs(void *p)
-{
-	struct mem_ctx *c = p;
-
-	return check(c, read_all(c, c->tmpfs_fd, 0, "tmpfs pread"),
-		     "tmpfs pread");
-}
-
-static double run_snoop_touch(void *p)
+static int touch_setup(void *p)
 {
 	struct mem_ctx *c = p;
 	int prot = PROT_READ | (c->write ? PROT_WRITE : 0);
-	char *m;
-	double t0, rate;
-	bool same;
 
-	m = mmap(NULL, MEM_SIZE, prot, MAP_SHARED, c->sfd, BENCH_VA_SYS);
-	if (m == MAP_FAILED) {
+	c->map_a = mmap(NULL, MEM_SIZE, prot, MAP_SHARED, c->sfd, BENCH_VA_SYS);
+	if (c->map_a == MAP_FAILED) {
 		bench_fail(c->f, "mmap of the snoop file: %s", strerror(errno));
 		return -errno;
 	}
-	t0 = bench_now();
+	c->map_b = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c->map_b == MAP_FAILED) {
+		bench_fail(c->f, "anonymous mmap: %s", strerror(errno));
+		munmap(c->map_a, MEM_SIZE);
+		return -errno;
+	}
+	if (c->nohuge)
+		madvise(c->map_b, MEM_SIZE, MADV_NOHUGEPAGE);
+	return 0;
+}
+
+/* One access per page of 2 MiB block @i of the snoop mapping. */
+static int touch_snoop(void *p, unsigned long i)
+{
+	struct mem_ctx *c = p;
+	volatile char *v = c->map_a + i * TOUCH_BLOCK;
+	size_t off;
+
 	if (c->write) {
 		/* Write back what is there: the target's data stays. */
-		volatile char *v = m;
-		size_t off;
-
-		for (off = 0; off < MEM_SIZE; off += 4096)
+		for (off = 0; off < TOUCH_BLOCK; off += 4096)
 			v[off] = v[off];
 	} else {
-		bench_touch(m, MEM_SIZE, false);
+		bench_touch((char *)v, TOUCH_BLOCK, false);
 	}
-	rate = mib_per_s(MEM_SIZE, t0);
-	same = !memcmp(m, c->src, 4096) &&
-	       !memcmp(m + MEM_SIZE - 4096, c->src + MEM_SIZE - 4096, 4096);
-	munmap(m, MEM_SIZE);
+	return 0;
+}
+
+static int touch_anon(void *p, unsigned long i)
+{
+	struct mem_ctx *c = p;
+
+	bench_touch(c->map_b + i * TOUCH_BLOCK, TOUCH_BLOCK, true);
+	return 0;
+}
+
+static int touch_check(void *p)
+{
+	struct mem_ctx *c = p;
+	bool same = !memcmp(c->map_a, c->src, 4096) &&
+		    !memcmp(c->map_a + MEM_SIZE - 4096,
+			    c->src + MEM_SIZE - 4096, 4096);
+
+	munmap(c->map_a, MEM_SIZE);
+	munmap(c->map_b, MEM_SIZE);
 	if (!same) {
 		bench_fail(c->f, "the snoop mapping shows other bytes than the buffer holds");
 		return -EIO;
 	}
-	return rate;
+	return 0;
 }
 
-static double run_anon_touch(void *p)
-{
-	struct mem_ctx *c = p;
-	char *m;
-	double t0, rate;
-
-	m = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED) {
-		bench_fail(c->f, "anonymous mmap: %s", strerror(errno));
-		return -errno;
-	}
-	if (c->nohuge)
-		madvise(m, MEM_SIZE, MADV_NOHUGEPAGE);
-	t0 = bench_now();
-	bench_touch(m, MEM_SIZE, true);
-	rate = mib_per_s(MEM_SIZE, t0);
-	munmap(m, MEM_SIZE);
-	return rate;
-}
+/* Figures --------------------------------------------------------------- */
 
 static int param_write(const char *path, unsigned int v)
 {
@@ -231,17 +259,14 @@ static long param_read(const char *path)
 
 #define FAULT_AROUND_PARAM "/sys/module/cardsnoop/parameters/fault_around_pages"
 
-static struct bench_fig *figure(struct mem_ctx *c, const char *name,
-				double goal, const char *a, const char *b,
-				bench_run_fn ra, bench_run_fn rb,
-				const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
+static struct bench_fig *new_fig(const char *name, double goal,
+				 const char *a, const char *b,
+				 const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
-/* Make, measure and print one figure of the buffer of @c. */
-static struct bench_fig *figure(struct mem_ctx *c, const char *name,
-				double goal, const char *a, const char *b,
-				bench_run_fn ra, bench_run_fn rb,
-				const char *fmt, ...)
+static struct bench_fig *new_fig(const char *name, double goal,
+				 const char *a, const char *b,
+				 const char *fmt, ...)
 {
 	struct bench_fig *f = bench_fig_new(name, goal, "MiB/s",
 					    bench_opts.pairs, a, b);
@@ -250,10 +275,52 @@ static struct bench_fig *figure(struct mem_ctx *c, const char *name,
 	va_start(ap, fmt);
 	vsnprintf(f->note, sizeof(f->note), fmt, ap);
 	va_end(ap);
-	c->f = f;
-	bench_pairs(f, ra, rb, c);
-	bench_report_line(f);
 	return f;
+}
+
+/* Path @pa against path @pb in @chunk reads, @passes over the buffer a run. */
+static void read_figure(struct mem_ctx *c, struct bench_fig *f, size_t chunk,
+			unsigned int passes, mem_path_fn pa, mem_path_fn pb)
+{
+	unsigned long per_mib = chunk < SZ_1M ? SZ_1M / chunk : 1;
+	struct bench_steps s = {
+		.block = per_mib,
+		.setup = NULL,
+		.check = check_read,
+		.a = step_read_a,
+		.b = step_read_b,
+	};
+
+	c->f = f;
+	c->chunk = chunk;
+	c->nchunks = MEM_SIZE / chunk;
+	c->path_a = pa;
+	c->path_b = pb;
+	c->what_a = f->a.label;
+	c->what_b = f->b.label;
+	c->checked = false;
+	s.n = c->nchunks * passes;
+	s.a_units = s.b_units = (double)s.n * chunk / SZ_1M;
+	bench_pairs_steps(f, &s, c);
+	bench_report_line(f);
+}
+
+static void touch_figure(struct mem_ctx *c, struct bench_fig *f)
+{
+	static const struct bench_steps s = {
+		.n = MEM_SIZE / TOUCH_BLOCK,
+		.block = 1,
+		.a_units = MEM_SIZE / SZ_1M,
+		.b_units = MEM_SIZE / SZ_1M,
+		.setup = touch_setup,
+		.check = touch_check,
+		.a = touch_snoop,
+		.b = touch_anon,
+	};
+
+	c->f = f;
+	bench_pairs_steps(f, &s, c);
+	bench_report_line(f);
 }
 
 static int mem_setup(struct mem_ctx *c, struct bench_fig *f)
@@ -262,7 +329,6 @@ static int mem_setup(struct mem_ctx *c, struct bench_fig *f)
 	size_t off;
 	int ret;
 
-	c->sfd = c->procmem_fd = c->tmpfs_fd = -1;
 	c->f = f;
 	/* The target first: it must not inherit our large buffers. */
 	ret = bench_target_start(&c->t, mem_target_setup, NULL, &c->r,
@@ -284,8 +350,9 @@ static int mem_setup(struct mem_ctx *c, struct bench_fig *f)
 		return -errno;
 	}
 	c->src = bench_alloc(MEM_SIZE, false);
-	c->dst = bench_alloc(MEM_SIZE, false);
-	if (!c->src || !c->dst) {
+	c->dst_a = bench_alloc(MEM_SIZE, false);
+	c->dst_b = bench_alloc(MEM_SIZE, false);
+	if (!c->src || !c->dst_a || !c->dst_b) {
 		bench_fail(f, "64 MiB buffers: out of memory");
 		return -ENOMEM;
 	}
@@ -310,8 +377,10 @@ static void mem_teardown(struct mem_ctx *c)
 {
 	if (c->src)
 		munmap(c->src, MEM_SIZE);
-	if (c->dst)
-		munmap(c->dst, MEM_SIZE);
+	if (c->dst_a)
+		munmap(c->dst_a, MEM_SIZE);
+	if (c->dst_b)
+		munmap(c->dst_b, MEM_SIZE);
 	if (c->tmpfs_fd >= 0)
 		close(c->tmpfs_fd);
 	if (c->procmem_fd >= 0)
@@ -332,72 +401,95 @@ unsigned int bench_mem_figures(struct bench_fig **out, unsigned int room)
 		{ 16 << 20, "pread_sys_16m_vs_memcpy" },
 		{ 64 << 20, "pread_sys_64m_vs_memcpy" },
 	};
-	struct mem_ctx c = { .chunk = SZ_1M, .nohuge = true };
+	struct mem_ctx c = {
+		.t = { -1, -1 }, .sfd = -1, .procmem_fd = -1, .tmpfs_fd = -1,
+		.nohuge = true,
+	};
+	unsigned int passes = bench_scaled(2, 1);
 	struct bench_fig *f;
 	unsigned int n = 0, i;
 	long fa;
 
-	if (room < 12)
+	if (room < 13)
 		return 0;
 
-	f = bench_fig_new("pread_sys_vs_memcpy", 0.8, "MiB/s", bench_opts.pairs,
-			  "snoop pread", "memcpy");
-	bench_fig_note(f, "a 64 MiB system buffer of another process read in 1 MiB preads into a 64 MiB buffer; memcpy of 64 MiB into the same buffer");
+	f = new_fig("pread_sys_vs_memcpy", 0.8, "snoop pread", "memcpy",
+		    "a 64 MiB system buffer of another process read in 1 MiB preads into a 64 MiB buffer, against memcpy of a 64 MiB buffer with the same bytes in 1 MiB pieces; %u passes a run, the two runs of a pair alternating every MiB",
+		    passes);
 	out[n++] = f;
-	if (!mem_setup(&c, f))
-		bench_pairs(f, run_snoop_pread, run_memcpy, &c);
-	bench_report_line(f);
+	if (mem_setup(&c, f)) {
+		bench_report_line(f);
+		mem_teardown(&c);
+		return n;
+	}
+	read_figure(&c, f, SZ_1M, passes, path_snoop, path_memcpy);
 	if (f->error[0]) {
 		mem_teardown(&c);
 		return n;
 	}
 
-	out[n++] = figure(&c, "pread_sys_vs_procmem", 1.0, "snoop pread",
-			  "/proc/PID/mem pread", run_snoop_pread, run_procmem,
-			  "1 MiB preads of the same 64 MiB buffer: through cardsnoop at its GPU VA, through /proc/PID/mem at the target's CPU mapping of it (TTM's vm_ops->access, a page at a time)");
+	f = new_fig("pread_sys_vs_procmem", 1.0, "snoop pread",
+		    "/proc/PID/mem pread",
+		    "1 MiB preads of the same 64 MiB buffer: through cardsnoop at its GPU VA, through /proc/PID/mem at the target's CPU mapping of it (TTM's vm_ops->access, a page at a time)");
+	read_figure(&c, f, SZ_1M, passes, path_snoop, path_procmem);
+	out[n++] = f;
 
 	fa = param_read(FAULT_AROUND_PARAM);
-	out[n++] = figure(&c, "mmap_touch_vs_anon", 0.5, "snoop mmap read touch",
-			  "anon write touch", run_snoop_touch, run_anon_touch,
-			  "one access per 4 KiB page of 64 MiB, mmap/munmap not timed: a read-only MAP_SHARED snoop mapping of the system buffer (fault_around_pages=%ld) against a fresh private anonymous mapping written to, MADV_NOHUGEPAGE (4 KiB pages like the snoop mapping's)",
-			  fa);
+	f = new_fig("mmap_touch_vs_anon", 0.5, "snoop mmap read touch",
+		    "anon write touch",
+		    "one access per 4 KiB page of 64 MiB, mmap/munmap not timed: a read-only MAP_SHARED snoop mapping of the system buffer (fault_around_pages=%ld) against a fresh private anonymous mapping written to, MADV_NOHUGEPAGE (4 KiB pages like the snoop mapping's); the two alternate every 2 MiB",
+		    fa);
+	touch_figure(&c, f);
+	out[n++] = f;
 
 	/* Extra figures: no goal; they explain the ones above. */
 	for (i = 0; i < sizeof(sweep) / sizeof(sweep[0]); i++) {
-		c.chunk = sweep[i].size;
-		out[n++] = figure(&c, sweep[i].name, 0, "snoop pread", "memcpy",
-				  run_snoop_pread, run_memcpy,
-				  "as pread_sys_vs_memcpy with %zu KiB preads",
-				  c.chunk >> 10);
+		f = new_fig(sweep[i].name, 0, "snoop pread", "memcpy",
+			    "as pread_sys_vs_memcpy with %zu KiB preads (and memcpy pieces)",
+			    sweep[i].size >> 10);
+		read_figure(&c, f, sweep[i].size,
+			    sweep[i].size < SZ_1M ? 1 : passes, path_snoop,
+			    path_memcpy);
+		out[n++] = f;
 	}
-	c.chunk = SZ_1M;
 
-	out[n++] = figure(&c, "pread_tmpfs_vs_memcpy", 0, "tmpfs pread",
-			  "memcpy", run_tmpfs, run_memcpy,
-			  "the kernel's own copy to user space, 1 MiB preads of a 64 MiB tmpfs file: the most any read(2) path reaches here");
-	out[n++] = figure(&c, "pread_sys_vs_tmpfs", 0, "snoop pread",
-			  "tmpfs pread", run_snoop_pread, run_tmpfs,
-			  "cardsnoop against the page-cache read path, 1 MiB preads");
+	f = new_fig("pread_tmpfs_vs_memcpy", 0, "tmpfs pread", "memcpy",
+		    "the kernel's own copy to user space, 1 MiB preads of a 64 MiB tmpfs file: about the most a read(2) path reaches here");
+	read_figure(&c, f, SZ_1M, passes, path_tmpfs, path_memcpy);
+	out[n++] = f;
+
+	f = new_fig("pread_sys_vs_tmpfs", 0, "snoop pread", "tmpfs pread",
+		    "cardsnoop against the page-cache read path, 1 MiB preads");
+	read_figure(&c, f, SZ_1M, passes, path_snoop, path_tmpfs);
+	out[n++] = f;
+
+	f = new_fig("pread_sys_4k_vs_tmpfs", 0, "snoop pread", "tmpfs pread",
+		    "as pread_sys_vs_tmpfs with 4 KiB preads: what a call costs beyond the copy");
+	read_figure(&c, f, 4096, 1, path_snoop, path_tmpfs);
+	out[n++] = f;
 
 	c.nohuge = false;
-	out[n++] = figure(&c, "mmap_touch_vs_anon_thp", 0,
-			  "snoop mmap read touch", "anon write touch (THP)",
-			  run_snoop_touch, run_anon_touch,
-			  "as mmap_touch_vs_anon, the anonymous side with the guest kernel's default transparent huge pages");
+	f = new_fig("mmap_touch_vs_anon_thp", 0, "snoop mmap read touch",
+		    "anon write touch (THP)",
+		    "as mmap_touch_vs_anon, the anonymous side with the guest kernel's default transparent huge pages");
+	touch_figure(&c, f);
+	out[n++] = f;
 	c.nohuge = true;
 
 	c.write = true;
-	out[n++] = figure(&c, "mmap_write_touch_vs_anon", 0,
-			  "snoop mmap write touch", "anon write touch",
-			  run_snoop_touch, run_anon_touch,
-			  "as mmap_touch_vs_anon, the snoop mapping PROT_READ|PROT_WRITE and written to");
+	f = new_fig("mmap_write_touch_vs_anon", 0, "snoop mmap write touch",
+		    "anon write touch",
+		    "as mmap_touch_vs_anon, the snoop mapping PROT_READ|PROT_WRITE and written to");
+	touch_figure(&c, f);
+	out[n++] = f;
 	c.write = false;
 
 	if (fa > 1 && !param_write(FAULT_AROUND_PARAM, 1)) {
-		out[n++] = figure(&c, "mmap_touch_nofaultaround_vs_anon", 0,
-				  "snoop mmap read touch", "anon write touch",
-				  run_snoop_touch, run_anon_touch,
-				  "as mmap_touch_vs_anon with fault_around_pages=1: what fault-around buys");
+		f = new_fig("mmap_touch_nofaultaround_vs_anon", 0,
+			    "snoop mmap read touch", "anon write touch",
+			    "as mmap_touch_vs_anon with fault_around_pages=1: what fault-around buys");
+		touch_figure(&c, f);
+		out[n++] = f;
 		param_write(FAULT_AROUND_PARAM, fa);
 	}
 

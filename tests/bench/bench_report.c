@@ -101,8 +101,32 @@ static void minmax(const double *v, unsigned int n, double *lo, double *hi)
 	}
 }
 
-/* Range of the per-pair ratios a[i] / b[i]. */
-static void pair_ratios(const struct bench_fig *f, double *lo, double *hi)
+/* Quantile @q (0..1) of @v[0..@n), linearly interpolated. */
+static double quantile(const double *v, unsigned int n, double q)
+{
+	double *s, x, pos;
+	unsigned int i;
+
+	if (!n)
+		return NAN;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		abort();
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	pos = q * (n - 1);
+	i = (unsigned int)pos;
+	x = i + 1 < n ? s[i] + (pos - i) * (s[i + 1] - s[i]) : s[i];
+	free(s);
+	return x;
+}
+
+/*
+ * The spread of the per-pair ratios a[i] / b[i]: quartiles and range.
+ * Returns the number of pairs.
+ */
+static unsigned int pair_ratios(const struct bench_fig *f, double *lo,
+				double *q1, double *q3, double *hi)
 {
 	double r[f->done ? f->done : 1];
 	unsigned int i;
@@ -110,6 +134,9 @@ static void pair_ratios(const struct bench_fig *f, double *lo, double *hi)
 	for (i = 0; i < f->done; i++)
 		r[i] = f->a.samples[i] / f->b.samples[i];
 	minmax(r, f->done, lo, hi);
+	*q1 = quantile(r, f->done, 0.25);
+	*q3 = quantile(r, f->done, 0.75);
+	return f->done;
 }
 
 double bench_fig_ratio(const struct bench_fig *f)
@@ -159,7 +186,7 @@ static void side_text(char *buf, size_t len, const struct bench_fig *f,
 void bench_report_line(const struct bench_fig *f)
 {
 	char goal[32], a[256], b[256];
-	double rlo, rhi;
+	double rlo, rq1, rq3, rhi;
 
 	if (f->goal > 0)
 		snprintf(goal, sizeof(goal), "%g", f->goal);
@@ -174,10 +201,10 @@ void bench_report_line(const struct bench_fig *f)
 	}
 	side_text(a, sizeof(a), f, &f->a);
 	side_text(b, sizeof(b), f, &f->b);
-	pair_ratios(f, &rlo, &rhi);
-	printf("bench: %s ratio=%.3g goal>=%s %s   (%s; %s; medians of %u pairs, pair ratios %.3g..%.3g%s%s)\n",
+	pair_ratios(f, &rlo, &rq1, &rq3, &rhi);
+	printf("bench: %s ratio=%.3g goal>=%s %s   (%s; %s; medians of %u pairs, pair ratios %.3g..%.3g, all %.3g..%.3g%s%s)\n",
 	       f->name, bench_fig_ratio(f), goal, verdict(f), a, b, f->done,
-	       rlo, rhi, f->note[0] ? "; " : "", f->note);
+	       rq1, rq3, rlo, rhi, f->note[0] ? "; " : "", f->note);
 	fflush(stdout);
 }
 
@@ -236,7 +263,7 @@ int bench_report_json(const char *path, struct bench_fig *const *figs,
 {
 	FILE *o = fopen(path, "w");
 	unsigned int i;
-	double lo, hi;
+	double lo, q1, q3, hi;
 
 	if (!o)
 		return -errno;
@@ -259,9 +286,13 @@ int bench_report_json(const char *path, struct bench_fig *const *figs,
 		fputs(", \"unit\": ", o);
 		json_str(o, f->unit);
 		fprintf(o, ", \"pairs\": %u", f->done);
-		pair_ratios(f, &lo, &hi);
+		pair_ratios(f, &lo, &q1, &q3, &hi);
 		fputs(", \"pair_ratio_min\": ", o);
 		json_num(o, f->done ? lo : NAN);
+		fputs(", \"pair_ratio_q1\": ", o);
+		json_num(o, q1);
+		fputs(", \"pair_ratio_q3\": ", o);
+		json_num(o, q3);
 		fputs(", \"pair_ratio_max\": ", o);
 		json_num(o, f->done ? hi : NAN);
 		fputs(",\n     \"measured\": ", o);

@@ -24,6 +24,7 @@
 
 #define VRAM_SIZE	SZ_64M
 #define VRAM_SEED	0x7a11
+#define DWORD_STEP	2048	/* bytes a dword step reads */
 
 struct vram_reply {
 	int drm_fd;
@@ -40,10 +41,13 @@ struct vram_ctx {
 	uint64_t vram_offset;	/* of the buffer, found in simgpu_vram */
 	uint64_t resolve_vram_offset;	/* what RESOLVE says */
 	uint64_t resolve_extent;
-	size_t dword_bytes;	/* bytes the dword path reads per sample */
-	unsigned int reps;	/* passes over the buffer per sample */
-	char *src;
-	char *dst;
+	size_t dword_bytes;	/* bytes the dword path reads per run */
+	size_t b_bytes;		/* bytes the baseline reads per run */
+	bool checked;		/* the paths' data was checked */
+	char *map;		/* the snoop mapping of the touch figure */
+	char *src;		/* the pattern VRAM holds */
+	char *dst_a;		/* where the snoop reads go */
+	char *dst_b;		/* where the baseline reads go */
 };
 
 static int vram_target_setup(void *arg, void *reply)
@@ -72,100 +76,79 @@ static int vram_target_setup(void *arg, void *reply)
 	return 0;
 }
 
-static double mib_per_s(double bytes, double t0)
-{
-	double dt = bench_now() - t0;
-
-	return bytes / 1048576.0 / (dt > 0 ? dt : 1e-9);
-}
-
-static double check(struct vram_ctx *c, double rate, size_t size,
-		    const char *what)
-{
-	if (rate < 0)
-		return rate;
-	if (memcmp(c->dst, c->src, size)) {
-		bench_fail(c->f, "%s returned other bytes than VRAM holds", what);
-		return -EIO;
-	}
-	memset(c->dst, 0, size);
-	return rate;
-}
-
-static double run_snoop_pread(void *p)
+/* Steps: 1 MiB of the buffer (@i modulo its size) per step. */
+static int step_snoop(void *p, unsigned long i)
 {
 	struct vram_ctx *c = p;
-	unsigned int rep;
-	size_t off;
-	ssize_t n;
-	double t0 = bench_now();
+	size_t off = (i % (VRAM_SIZE / SZ_1M)) * SZ_1M;
+	ssize_t n = pread(c->sfd, c->dst_a + off, SZ_1M, BENCH_VA_VRAM + off);
 
-	for (rep = 0; rep < c->reps; rep++)
-		for (off = 0; off < VRAM_SIZE; off += SZ_1M) {
-			n = pread(c->sfd, c->dst + off, SZ_1M,
-				  BENCH_VA_VRAM + off);
-			if (n != SZ_1M) {
-				bench_fail(c->f, "snoop pread of VRAM: %s",
-					   n < 0 ? strerror(errno) : "short read");
-				return -EIO;
-			}
-		}
-	return check(c, mib_per_s((double)VRAM_SIZE * c->reps, t0), VRAM_SIZE,
-		     "snoop pread");
+	if (n == SZ_1M)
+		return 0;
+	bench_fail(c->f, "snoop pread of VRAM: %s",
+		   n < 0 ? strerror(errno) : "short read");
+	return -EIO;
 }
 
-/* simgpu_vram in 1 MiB reads. */
-static double run_raw(void *p)
+static int step_raw(void *p, unsigned long i)
 {
 	struct vram_ctx *c = p;
-	unsigned int rep;
-	size_t off;
-	ssize_t n;
-	double t0 = bench_now();
+	size_t off = (i % (VRAM_SIZE / SZ_1M)) * SZ_1M;
+	ssize_t n = pread(c->raw_fd, c->dst_b + off, SZ_1M,
+			  c->vram_offset + off);
 
-	for (rep = 0; rep < c->reps; rep++)
-		for (off = 0; off < VRAM_SIZE; off += SZ_1M) {
-			n = pread(c->raw_fd, c->dst + off, SZ_1M,
-				  c->vram_offset + off);
-			if (n != SZ_1M) {
-				bench_fail(c->f, "simgpu_vram read: %s",
-					   n < 0 ? strerror(errno) : "short read");
-				return -EIO;
-			}
-		}
-	return check(c, mib_per_s((double)VRAM_SIZE * c->reps, t0), VRAM_SIZE,
-		     "simgpu_vram");
+	if (n == SZ_1M)
+		return 0;
+	bench_fail(c->f, "simgpu_vram read: %s",
+		   n < 0 ? strerror(errno) : "short read");
+	return -EIO;
 }
 
 /* MM_INDEX/MM_DATA: one index write and one data read per dword. */
-static double run_dword(void *p)
+static int step_dword(void *p, unsigned long i)
 {
 	struct vram_ctx *c = p;
-	uint32_t *out = (uint32_t *)c->dst;
-	size_t i, n = c->dword_bytes / 4;
-	double t0 = bench_now();
+	size_t off = (i * DWORD_STEP) % c->dword_bytes, d;
+	uint32_t *out = (uint32_t *)(c->dst_b + off);
 
-	for (i = 0; i < n; i++) {
-		uint64_t index = c->vram_offset + i * 4;
+	for (d = 0; d < DWORD_STEP / 4; d++) {
+		uint64_t index = c->vram_offset + off + d * 4;
 
 		if (pwrite(c->index_fd, &index, sizeof(index), 0) !=
 			    sizeof(index) ||
-		    pread(c->data_fd, &out[i], 4, 0) != 4) {
+		    pread(c->data_fd, &out[d], 4, 0) != 4) {
 			bench_fail(c->f, "simgpu_mm_index/simgpu_mm_data: %s",
 				   strerror(errno));
 			return -EIO;
 		}
 	}
-	return check(c, mib_per_s(c->dword_bytes, t0), c->dword_bytes,
-		     "simgpu_mm_data");
+	return 0;
 }
 
-static double run_snoop_touch(void *p)
+/* After the first pair: did both paths read what VRAM holds? */
+static int check_read(void *p)
 {
 	struct vram_ctx *c = p;
-	char *m;
-	double t0, rate;
-	bool same;
+
+	if (c->checked)
+		return 0;
+	if (memcmp(c->dst_a, c->src, VRAM_SIZE)) {
+		bench_fail(c->f, "snoop pread returned other bytes than VRAM holds");
+		return -EIO;
+	}
+	if (memcmp(c->dst_b, c->src, c->b_bytes)) {
+		bench_fail(c->f, "%s returned other bytes than VRAM holds",
+			   c->f->b.label);
+		return -EIO;
+	}
+	c->checked = true;
+	return 0;
+}
+
+/* First touch of a snoop mapping, against raw reads of the same VRAM. */
+static int touch_setup(void *p)
+{
+	struct vram_ctx *c = p;
 	int ret;
 
 	/* Drop the snapshots of the last run: first touch again. */
@@ -174,22 +157,36 @@ static double run_snoop_touch(void *p)
 		bench_fail(c->f, "REFRESH: %s", strerror(-ret));
 		return ret;
 	}
-	m = mmap(NULL, VRAM_SIZE, PROT_READ, MAP_SHARED, c->sfd, BENCH_VA_VRAM);
-	if (m == MAP_FAILED) {
+	c->map = mmap(NULL, VRAM_SIZE, PROT_READ, MAP_SHARED, c->sfd,
+		      BENCH_VA_VRAM);
+	if (c->map == MAP_FAILED) {
 		bench_fail(c->f, "mmap of the snoop file: %s", strerror(errno));
 		return -errno;
 	}
-	t0 = bench_now();
-	bench_touch(m, VRAM_SIZE, false);
-	rate = mib_per_s(VRAM_SIZE, t0);
-	same = !memcmp(m, c->src, 4096) &&
-	       !memcmp(m + VRAM_SIZE - 4096, c->src + VRAM_SIZE - 4096, 4096);
-	munmap(m, VRAM_SIZE);
+	return 0;
+}
+
+static int step_touch(void *p, unsigned long i)
+{
+	struct vram_ctx *c = p;
+
+	bench_touch(c->map + (i % (VRAM_SIZE / SZ_1M)) * SZ_1M, SZ_1M, false);
+	return 0;
+}
+
+static int touch_check(void *p)
+{
+	struct vram_ctx *c = p;
+	bool same = !memcmp(c->map, c->src, 4096) &&
+		    !memcmp(c->map + VRAM_SIZE - 4096,
+			    c->src + VRAM_SIZE - 4096, 4096);
+
+	munmap(c->map, VRAM_SIZE);
 	if (!same) {
 		bench_fail(c->f, "the snoop mapping shows other bytes than VRAM holds");
 		return -EIO;
 	}
-	return rate;
+	return 0;
 }
 
 /*
@@ -290,8 +287,9 @@ static int vram_setup(struct vram_ctx *c, struct bench_fig *f)
 	if (c->data_fd < 0)
 		return c->data_fd;
 	c->src = bench_alloc(VRAM_SIZE, false);
-	c->dst = bench_alloc(VRAM_SIZE, false);
-	if (!c->src || !c->dst) {
+	c->dst_a = bench_alloc(VRAM_SIZE, false);
+	c->dst_b = bench_alloc(VRAM_SIZE, false);
+	if (!c->src || !c->dst_a || !c->dst_b) {
 		bench_fail(f, "64 MiB buffers: out of memory");
 		return -ENOMEM;
 	}
@@ -303,8 +301,10 @@ static void vram_teardown(struct vram_ctx *c)
 {
 	if (c->src)
 		munmap(c->src, VRAM_SIZE);
-	if (c->dst)
-		munmap(c->dst, VRAM_SIZE);
+	if (c->dst_a)
+		munmap(c->dst_a, VRAM_SIZE);
+	if (c->dst_b)
+		munmap(c->dst_b, VRAM_SIZE);
 	if (c->data_fd >= 0)
 		close(c->data_fd);
 	if (c->index_fd >= 0)
@@ -316,35 +316,22 @@ static void vram_teardown(struct vram_ctx *c)
 	bench_target_stop(&c->t);
 }
 
-static struct bench_fig *figure(struct vram_ctx *c, const char *name,
-				double goal, const char *a, const char *b,
-				bench_run_fn ra, bench_run_fn rb,
-				const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
-
-static struct bench_fig *figure(struct vram_ctx *c, const char *name,
-				double goal, const char *a, const char *b,
-				bench_run_fn ra, bench_run_fn rb,
-				const char *fmt, ...)
-{
-	struct bench_fig *f = bench_fig_new(name, goal, "MiB/s",
-					    bench_opts.pairs, a, b);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(f->note, sizeof(f->note), fmt, ap);
-	va_end(ap);
-	c->f = f;
-	bench_pairs(f, ra, rb, c);
-	bench_report_line(f);
-	return f;
-}
-
 unsigned int bench_vram_figures(struct bench_fig **out, unsigned int room)
 {
+	unsigned int passes = bench_scaled(2, 1);
 	struct vram_ctx c = {
-		.reps = bench_scaled(2, 1),
-		.dword_bytes = bench_scaled(256 << 10, 16 << 10),
+		.t = { -1, -1 }, .sfd = -1, .raw_fd = -1, .index_fd = -1,
+		.data_fd = -1,
+		.dword_bytes = (VRAM_SIZE / SZ_1M) * DWORD_STEP,
+	};
+	struct bench_steps s = {
+		.n = passes * (VRAM_SIZE / SZ_1M),
+		.block = 1,
+		.a_units = (double)passes * VRAM_SIZE / SZ_1M,
+		.b_units = (double)passes * VRAM_SIZE / SZ_1M,
+		.check = check_read,
+		.a = step_snoop,
+		.b = step_raw,
 	};
 	struct bench_fig *f;
 	unsigned int n = 0;
@@ -355,12 +342,13 @@ unsigned int bench_vram_figures(struct bench_fig **out, unsigned int room)
 	f = bench_fig_new("pread_vram_vs_raw", 0.9, "MiB/s", bench_opts.pairs,
 			  "snoop pread", "simgpu_vram read");
 	out[n++] = f;
+	c.f = f;
 	if (!vram_setup(&c, f)) {
-		bench_fig_note(f, "a 64 MiB VRAM buffer of another process, 1 MiB preads at its GPU VA; the same bytes read in 1 MiB reads of debugfs simgpu_vram at VRAM offset 0x%llx (root only; a page at a time through a kernel buffer, like amdgpu_vram); RESOLVE reported vram_offset 0x%llx, extent 0x%llx",
-			       (unsigned long long)c.vram_offset,
-			       (unsigned long long)c.resolve_vram_offset,
-			       (unsigned long long)c.resolve_extent);
-		bench_pairs(f, run_snoop_pread, run_raw, &c);
+		bench_fig_note(f, "a 64 MiB VRAM buffer of another process, 1 MiB preads at its GPU VA, against 1 MiB reads of the same bytes from debugfs simgpu_vram at VRAM offset 0x%llx (root only; a page at a time through a kernel buffer, like amdgpu_vram); %u passes a run, the two runs of a pair alternating every MiB; RESOLVE reported vram_offset 0x%llx",
+			       (unsigned long long)c.vram_offset, passes,
+			       (unsigned long long)c.resolve_vram_offset);
+		c.b_bytes = VRAM_SIZE;
+		bench_pairs_steps(f, &s, &c);
 	}
 	bench_report_line(f);
 	if (f->error[0]) {
@@ -368,15 +356,32 @@ unsigned int bench_vram_figures(struct bench_fig **out, unsigned int room)
 		return n;
 	}
 
-	out[n++] = figure(&c, "pread_vram_vs_dword", 10, "snoop pread",
-			  "MM_INDEX/MM_DATA", run_snoop_pread, run_dword,
-			  "snoop pread as pread_vram_vs_raw; the baseline reads the first %zu KiB of the same bytes a dword at a time (write simgpu_mm_index, read simgpu_mm_data: two syscalls per 4 bytes), its rate scaled per byte",
-			  c.dword_bytes >> 10);
+	f = bench_fig_new("pread_vram_vs_dword", 10, "MiB/s", bench_opts.pairs,
+			  "snoop pread", "MM_INDEX/MM_DATA");
+	bench_fig_note(f, "snoop pread as pread_vram_vs_raw, against the first %zu KiB of the same bytes read a dword at a time (write simgpu_mm_index, read simgpu_mm_data: two syscalls per 4 bytes), %u bytes after each snoop MiB; the rate is per byte",
+		       c.dword_bytes * passes >> 10, DWORD_STEP);
+	out[n++] = f;
+	c.f = f;
+	c.checked = false;
+	c.b_bytes = c.dword_bytes;
+	s.b = step_dword;
+	s.b_units = (double)s.n * DWORD_STEP / SZ_1M;
+	bench_pairs_steps(f, &s, &c);
+	bench_report_line(f);
 
-	out[n++] = figure(&c, "mmap_vram_touch_vs_raw", 0,
-			  "snoop mmap read touch", "simgpu_vram read",
-			  run_snoop_touch, run_raw,
-			  "one read per 4 KiB page of a snoop mapping of the 64 MiB VRAM buffer (each first touch copies the page into a snapshot; dropped with REFRESH before each run, untimed) against reading the same VRAM through simgpu_vram");
+	f = bench_fig_new("mmap_vram_touch_vs_raw", 0, "MiB/s", bench_opts.pairs,
+			  "snoop mmap read touch", "simgpu_vram read");
+	bench_fig_note(f, "one read per 4 KiB page of a snoop mapping of the 64 MiB VRAM buffer (each first touch copies a page into a snapshot; REFRESH drops them before each pair, untimed) against 1 MiB reads of the same VRAM from simgpu_vram, alternating every MiB");
+	out[n++] = f;
+	c.f = f;
+	s.n = VRAM_SIZE / SZ_1M;
+	s.a_units = s.b_units = VRAM_SIZE / SZ_1M;
+	s.setup = touch_setup;
+	s.check = touch_check;
+	s.a = step_touch;
+	s.b = step_raw;
+	bench_pairs_steps(f, &s, &c);
+	bench_report_line(f);
 
 	vram_teardown(&c);
 	return n;
