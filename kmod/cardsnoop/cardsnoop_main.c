@@ -247,7 +247,7 @@ static int cardsnoop_ioctl_attach(struct cardsnoop_file *cf, void *data)
 	struct cardsnoop_vm *vm;
 	struct task_struct *task;
 	struct pid *owner = NULL;
-	int ret;
+	int ret, idx;
 
 	if (args->flags & ~CARDSNOOP_ATTACH_FLAGS || args->pad)
 		return -EINVAL;
@@ -273,10 +273,21 @@ static int cardsnoop_ioctl_attach(struct cardsnoop_file *cf, void *data)
 		ret = cf->detached ? -ENODEV : -EBUSY;
 		goto err_unlock;
 	}
+	/*
+	 * Inside the device's SRCU section until the file is on the device's
+	 * list: cardsnoop_unregister() either waits for us and then detaches
+	 * the file, or we see it unplugged and call nothing.
+	 */
+	if (!cardsnoop_enter(cdev, &idx)) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
 
 	ret = cardsnoop_events_init(cf);
-	if (ret)
+	if (ret) {
+		cardsnoop_exit(cdev, idx);
 		goto err_unlock;
+	}
 
 	vm = kernel ? ops->kernel_vm(cdev) : ops->file_vm(file_priv,
 							  args->vm_id);
@@ -319,6 +330,7 @@ static int cardsnoop_ioctl_attach(struct cardsnoop_file *cf, void *data)
 
 	/* Pairs with smp_load_acquire() in cardsnoop_attached_vm(). */
 	smp_store_release(&cf->attached, true);
+	cardsnoop_exit(cdev, idx);
 	mutex_unlock(&cf->lock);
 
 	args->client_id = cf->client_id;
@@ -341,6 +353,7 @@ err_put_vm:
 		ops->put_vm(vm);
 err_events:
 	cardsnoop_events_fini(cf);
+	cardsnoop_exit(cdev, idx);
 err_unlock:
 	mutex_unlock(&cf->lock);
 err_fput:
@@ -359,7 +372,7 @@ static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
 	struct cardsnoop_vm *vm;
 	struct file *drm_filp;
 	unsigned int room, i;
-	int n, ret = 0;
+	int n, ret = 0, idx;
 
 	if (args->pad)
 		return -EINVAL;
@@ -371,11 +384,15 @@ static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
 		return PTR_ERR(drm_filp);
 
 	room = args->vms_ptr ? min_t(u32, args->count, 64) : 0;
+	if (!cardsnoop_enter(cdev, &idx)) {
+		ret = -ENODEV;
+		goto out_fput;
+	}
 	if (ops->file_vms) {
 		descs = kcalloc(64, sizeof(*descs), GFP_KERNEL);
 		if (!descs) {
 			ret = -ENOMEM;
-			goto out_fput;
+			goto out_free;
 		}
 		n = ops->file_vms(file_priv, descs, 64);
 		if (n < 0) {
@@ -386,7 +403,7 @@ static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
 		descs = kcalloc(1, sizeof(*descs), GFP_KERNEL);
 		if (!descs) {
 			ret = -ENOMEM;
-			goto out_fput;
+			goto out_free;
 		}
 		vm = ops->file_vm(file_priv, 0);
 		if (IS_ERR(vm)) {
@@ -405,6 +422,9 @@ static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
 		}
 	}
 
+	cardsnoop_exit(cdev, idx);
+	idx = -1;
+
 	for (i = 0; i < min_t(unsigned int, room, n); i++) {
 		void __user *dst = u64_to_user_ptr(args->vms_ptr +
 						   (u64)i * args->stride);
@@ -420,6 +440,8 @@ static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
 
 out_free:
 	kfree(descs);
+	if (idx >= 0)
+		cardsnoop_exit(cdev, idx);
 out_fput:
 	fput(drm_filp);
 	return ret;
