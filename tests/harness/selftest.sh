@@ -58,18 +58,32 @@ else
 	tap FAIL "failed run's kernel log is kept"
 fi
 
-# 3. A VM that does not finish in time fails, and nothing is left behind.
-before=$(ls /dev/shm | grep -c 'cardsnoop-vm' || true)
+# 3. A VM that does not finish in time fails, and nothing is left behind:
+#    neither its temporary directory nor its /dev/shm VRAM files.  The run
+#    gets a private TMPDIR, so its id can be seen while it runs (other VMs
+#    may be running on the machine at the same time).
+mkdir -p "$tmp/tmpdir"
 cat > "$tmp/hang.sh" <<'S'
 sleep 1000
 S
-"$RUN" --no-load --timeout 15 "$tmp/hang.sh" >/dev/null 2>"$tmp/hang.err"
+TMPDIR=$tmp/tmpdir "$RUN" --no-load --timeout 15 "$tmp/hang.sh" >/dev/null 2>"$tmp/hang.err" &
+pid=$!
+id=
+for _ in $(seq 100); do
+	id=$(ls "$tmp/tmpdir" 2>/dev/null | head -n 1)
+	[ -n "$id" ] && [ -n "$(ls /dev/shm/"$id"-vram* 2>/dev/null)" ] && break
+	sleep 0.1
+done
+wait $pid
 rc=$?
 [ $rc != 0 ] && grep -q 'did not finish' "$tmp/hang.err" && tap OK "timeout fails the run" ||
 	tap FAIL "timeout fails the run (rc $rc)"
-after=$(ls /dev/shm | grep -c 'cardsnoop-vm' || true)
-[ "$before" = "$after" ] && tap OK "no /dev/shm VRAM file left behind" ||
-	tap FAIL "no /dev/shm VRAM file left behind"
+if [ -n "$id" ] && [ -z "$(ls "$tmp/tmpdir")" ] &&
+   [ -z "$(ls /dev/shm/"$id"-* 2>/dev/null)" ]; then
+	tap OK "no temporary directory or /dev/shm VRAM file left behind"
+else
+	tap FAIL "no temporary directory or /dev/shm VRAM file left behind (id '$id')"
+fi
 
 echo "1..$n"
 [ $fails = 0 ]
