@@ -41,6 +41,7 @@ help:
 	@echo 'make check-debug the in-VM suites on the debug kernel (lockdep, KASAN, ...)'
 	@echo 'make check-amdgpu, check-xe  build and check the upstream series (kmod/amdgpu/)'
 	@echo 'make demo        deps + build + a narrated demo in the VM'
+	@echo 'make bench       deps + build + the performance figures, in the VM'
 	@echo 'make shell       an interactive shell in the test VM'
 	@echo 'make install     DESTDIR=, PREFIX= (default /usr/local)'
 	@echo 'make clean'
@@ -104,6 +105,21 @@ check-debug: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/tests/vm/run --host-root $(TOP)/tools/demo/demo.sh
+
+# make bench: the performance figures of docs/DESIGN.md section 5 in one VM
+# run (tests/bench/), also written to build/bench/bench.json.  simgpu is
+# built a second time without its cardsnoop hooks (SIMGPU_SNOOP=0, in its
+# own tree) for the hook-cost figures, which swap the two in the VM.
+BENCH_OUT := $(BUILD)/bench
+.PHONY: bench
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(SUBMAKE) -C kmod SIMGPU_SNOOP=0 KMOD_OUT=$(BENCH_OUT)/kmod-nohooks \
+		GUEST_MODULES=$(BENCH_OUT)/nohooks >/dev/null
+	@$(SUBMAKE) -C tests/bench BENCH_OUT=$(BENCH_OUT)
+	@$(TOP)/tests/vm/run --out $(BENCH_OUT) --mem 2048 --timeout 1200 \
+		--append "slub_debug=- kfence.sample_interval=0 no_timer_check" \
+		$(TOP)/tests/bench/bench.sh
 
 shell: all
 	@$(TOP)/tests/vm/run -i
