@@ -80,6 +80,12 @@ static const struct cli_optdesc cli_optdescs[] = {
 	  "set the snoop file's offset to <va> before running <cmd>", NULL },
 	{ CLI_OPT_LAST, "last", 0, "<n>",
 	  "only the last <n> packets", NULL },
+	{ CLI_OPT_DUMP_IB, "dump-ib", 0, "<dir>",
+	  "save each submitted IB as <dir>/ib-<seqno>-<va>.bin", NULL },
+	{ CLI_OPT_COUNT, "count", 0, "<n>",
+	  "stop after <n> events", NULL },
+	{ CLI_OPT_TIMEOUT, "timeout", 0, "<seconds>",
+	  "stop after <seconds> (status 1 if --count was not reached)", NULL },
 	{ CLI_OPT_JSON, "json", 'J', NULL,
 	  "use JSON output format", NULL },
 	{ CLI_OPT_COLUMNS, "output", 'o', "<list>",
@@ -155,6 +161,15 @@ const struct cli_command cli_commands[] = {
 	  "descriptor: opening /dev/fd/<n> again gives a new, unattached file.",
 	  CLI_OPTS_ATTACH | CLI_OPT_WRITE | CLI_OPT_FD | CLI_OPT_SEEK |
 	  CLI_OPT_ZERO_HOLES, NULL },
+	{ "watch", cli_cmd_watch, "p",
+	  "watch [options] <pid>|--kernel",
+	  "stream the changes of GPU memory as they happen",
+	  "Print a line (a JSON object with --json) for each change of a\n"
+	  "process's GPU address space as it happens: its mappings, replayed\n"
+	  "first, then binds, unbinds, migrations, evictions, submissions and\n"
+	  "GPU faults, until the process exits or watch is interrupted.",
+	  CLI_OPTS_ATTACH | CLI_OPT_JSON | CLI_OPT_BYTES | CLI_OPT_DUMP_IB |
+	  CLI_OPT_COUNT | CLI_OPT_TIMEOUT, NULL },
 	{ "ring", cli_cmd_ring, "",
 	  "ring [options]",
 	  "decode simgpu's kernel ring: ring -> IB -> data",
@@ -373,6 +388,25 @@ static int cli_apply(const struct cli_optdesc *d, const char *arg,
 		if (!ret && !o->last)
 			ret = cli_usage_error(cmd, errf, "invalid packet count: '%s'%s",
 					      arg, "");
+		break;
+	case CLI_OPT_DUMP_IB:
+		if (!*arg)
+			ret = cli_usage_error(cmd, errf,
+					      "invalid directory: '%s'%s", arg, "");
+		o->dump_ib = arg;
+		break;
+	case CLI_OPT_COUNT:
+		ret = cli_number_arg("event count", arg, UINT64_MAX, 0,
+				     &o->count, cmd, errf);
+		if (!ret && !o->count)
+			ret = cli_usage_error(cmd, errf, "invalid event count: '%s'%s",
+					      arg, " (at least 1)");
+		break;
+	case CLI_OPT_TIMEOUT:
+		if (cli_parse_seconds(arg, &o->timeout_ms))
+			ret = cli_usage_error(cmd, errf, "invalid timeout: '%s'%s",
+					      arg, " (seconds, e.g. 10 or 0.5)");
+		o->has_timeout = true;
 		break;
 	}
 	return ret;

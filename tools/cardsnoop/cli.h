@@ -74,6 +74,11 @@ int cli_parse_range(const char *s, uint64_t *va, uint64_t *size);
 int cli_parse_hexbytes(const char *s, uint8_t **out, size_t *len);
 /* A pid: decimal, > 0, fits pid_t. */
 int cli_parse_pid(const char *s, pid_t *pid);
+/*
+ * Seconds, decimal with up to three decimals ("30", "0.5", "1.25"), into
+ * milliseconds; -EINVAL for anything else, -ERANGE above a year.
+ */
+int cli_parse_seconds(const char *s, uint64_t *ms);
 
 /*
  * Size for people, as lsblk shows it: "512B", "64K", "1.5M", "4G"
@@ -261,8 +266,8 @@ void cli_hexdump_finish(struct cli_hexdump *h);
 
 /* ------------------------------------------------------------------------
  * ibdec.c: simgpu's kernel ring and IBs (simgpu_drm.h, DOC: Kernel ring and
- * DOC: Engine commands), decoded from memory alone.  Shared by `ring` and,
- * later, `watch --dump-ib`.
+ * DOC: Engine commands), decoded from memory alone.  Shared by `ring` and
+ * `watch --dump-ib --json`.
  */
 
 struct cli_ring {
@@ -323,6 +328,48 @@ void cli_ib_cmd_json(const struct cli_ib_cmd *c, unsigned int va_bits,
  */
 bool cli_ib_cmd_target(const struct cli_ib_cmd *c, uint64_t *va,
 		       uint64_t *len);
+
+/* ------------------------------------------------------------------------
+ * evfmt.c: change events as `watch` prints them, one line each
+ *
+ * Text: "SEQNO TIME TYPE key=value...", the keys those of the JSON object
+ * (cardsnoop(1) OUTPUT of watch); JSON: one object on one line, flushed.
+ * Both need no GPU: the host tests feed them made-up records.
+ */
+
+/* struct cli_watch_fmt - what the event lines need besides the record */
+struct cli_watch_fmt {
+	uint64_t t0_ns;			/* CLOCK_MONOTONIC origin of the time */
+	bool bytes;			/* text: sizes in bytes, not "64K" */
+	bool dump_ib;			/* --dump-ib: SUBMIT has ib_file */
+	bool simgpu;			/* JSON: decode saved IBs (ibdec.c) */
+	unsigned int va_bits;
+	pid_t pid;			/* the target; 0: the kernel VM */
+	int card;
+};
+
+/*
+ * struct cli_ib_saved - what --dump-ib saved of a SUBMIT record's IB
+ * @file: the file, NULL if the IB could not be saved
+ * @bytes, @len: the IB's bytes (for the JSON decoding), NULL if none
+ */
+struct cli_ib_saved {
+	const char *file;
+	const uint8_t *bytes;
+	size_t len;
+};
+
+/* The line of @ev on @f, text or JSON; @ib: NULL unless a saved SUBMIT. */
+void cli_event_text(const struct cli_watch_fmt *w, const struct cs_event *ev,
+		    const struct cli_ib_saved *ib, FILE *f);
+void cli_event_json(const struct cli_watch_fmt *w, const struct cs_event *ev,
+		    const struct cli_ib_saved *ib, FILE *f);
+/* "read", "write", "read,write", "none" (+ unknown bits in hex). */
+const char *cli_access_str(uint32_t access, char *buf, size_t len);
+/* "@dir/ib-<seqno>-<va>.bin" (VA canonical, 0x + 16 digits), malloc'ed. */
+char *cli_ib_file_name(const char *dir, const struct cs_event *ev);
+/* Seconds since @t0_ns, microseconds: "12.000345", "-0.000001". */
+char *cli_event_time(uint64_t ts_ns, uint64_t t0_ns, char *buf, size_t len);
 
 /* ------------------------------------------------------------------------
  * progress.c: "dump: 12M of 64M (18%)" on a terminal, nothing otherwise
@@ -457,6 +504,10 @@ struct cli_opts {
 	bool has_seek;
 	uint64_t seek_va;
 	uint64_t last;			/* ring --last */
+	const char *dump_ib;		/* watch --dump-ib <dir> */
+	uint64_t count;			/* watch --count, 0: none */
+	uint64_t timeout_ms;		/* watch --timeout */
+	bool has_timeout;
 
 	/* positional */
 	pid_t pid;			/* 0: none */
@@ -488,6 +539,9 @@ struct cli_opts {
 #define CLI_OPT_FD		(1ull << 20)
 #define CLI_OPT_SEEK		(1ull << 21)
 #define CLI_OPT_LAST		(1ull << 22)
+#define CLI_OPT_DUMP_IB		(1ull << 23)
+#define CLI_OPT_COUNT		(1ull << 24)
+#define CLI_OPT_TIMEOUT		(1ull << 25)
 #define CLI_OPT_HELP		(1ull << 62)
 #define CLI_OPT_VERSION		(1ull << 63)
 
@@ -544,6 +598,7 @@ int cli_cmd_dump(struct cli_opts *o);
 int cli_cmd_resolve(struct cli_opts *o);
 int cli_cmd_exec(struct cli_opts *o);
 int cli_cmd_ring(struct cli_opts *o);
+int cli_cmd_watch(struct cli_opts *o);
 
 extern const struct cli_column cli_list_columns[];
 extern const struct cli_column cli_clients_columns[];

@@ -161,6 +161,37 @@ int cli_parse_pid(const char *s, pid_t *pid)
 	return 0;
 }
 
+int cli_parse_seconds(const char *s, uint64_t *ms)
+{
+	uint64_t whole = 0, frac = 0;
+	unsigned int decimals = 0;
+	const char *p = s;
+
+	if (!s || *p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > 366ull * 24 * 3600)
+			return -ERANGE;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (++decimals > 3)
+				return -EINVAL;
+			frac = frac * 10 + (uint64_t)(*p - '0');
+		}
+		for (; decimals < 3; decimals++)
+			frac *= 10;
+	}
+	if (*p)
+		return -EINVAL;
+	*ms = whole * 1000 + frac;
+	return 0;
+}
+
 char *cli_size_human(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "BKMGTPE";
