@@ -13,7 +13,8 @@
 #     --quick: only the object files the series adds or changes;
 #  2. the objects the series adds again with W=1 (kernel-doc included);
 #  3. sparse (C=2) on every object the series adds or changes;
-#  4. checkpatch.pl --strict on every patch.
+#  4. checkpatch.pl --strict on every patch;
+#  5. the objects the series changes, with DRM_CARDSNOOP off (the stubs).
 #
 # Compiler, W=1 and sparse diagnostics count only where they point at
 # code the series added (filter.py); checkpatch items only when
@@ -195,6 +196,30 @@ python3 "$HERE/cpallow.py" "$HERE/checkpatch-allow" "$LOG"/checkpatch-*.log \
 [ $? -eq 0 ] || fail=1
 tee -a "$LOG/summary.txt" < "$LOG/checkpatch.txt"
 step "checkpatch --strict on the series"
+
+# 6. The objects the series changes, with cardsnoop off: the driver's
+# stubs must do.  A second object tree, only these objects.
+OFF=$OBJ-off
+mkdir -p "$OFF"
+cp "$OBJ/.config" "$OFF/.config"
+"$SRC/scripts/config" --file "$OFF/.config" -d DRM_CARDSNOOP -d "$OPT"
+KOFF=(make -s -C "$SRC" O="$OFF" -j"$JOBS")
+if "${KOFF[@]}" olddefconfig > "$LOG/off.log" 2>&1 &&
+   "${KOFF[@]}" modules_prepare >> "$LOG/off.log" 2>&1 &&
+   ! grep -q "^CONFIG_$OPT=y" "$OFF/.config"; then
+	# shellcheck disable=SC2086
+	"${KOFF[@]}" $(for o in $mod_o; do case $o in "$DIR"/*) echo "$o" ;; esac; done) \
+		> "$LOG/build-off.log" 2>&1 || fail=1
+	python3 "$HERE/filter.py" "$SRC" "$BASE" "$LOG/build-off.log" \
+		> "$LOG/diagnostics-off.txt" || fail=1
+	summary "check-$DRIVER: without cardsnoop: $(tail -1 "$LOG/diagnostics-off.txt")"
+	sed '$d' "$LOG/diagnostics-off.txt" | tee -a "$LOG/summary.txt"
+	grep -E "error" "$LOG/build-off.log" | head -20 | tee -a "$LOG/summary.txt"
+else
+	summary "check-$DRIVER: FAIL: configuring without cardsnoop (see ${LOG#"$TOP"/}/off.log)"
+	fail=1
+fi
+step "changed objects of $DIR built with DRM_CARDSNOOP off"
 
 T1=$(date +%s)
 if [ $fail -eq 0 ]; then
