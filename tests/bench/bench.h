@@ -150,6 +150,15 @@ void bench_target_stop(struct bench_target *t);
  * pidfd_getfd, as a debugger does).  Return the snoop fd or -errno.
  */
 int bench_snoop_attach_pid(pid_t pid, int fd, uint32_t flags);
+/*
+ * Wait until cardsnoop's static key is off (a second after the last snoop
+ * file closed) and its branches have been patched.  Call after closing the
+ * snoop files and before simgpu runs again (a target unbinding as it
+ * exits): patching simgpu while it runs its hooks crashed the guest under
+ * QEMU's multi-threaded TCG ("Oops: int3", see README).  Return 0, or
+ * -EBUSY if the key stays on.
+ */
+int bench_wait_hooks_off(void);
 /* Touch every page of [@p, @p + @size): read (or write) one byte each. */
 void bench_touch(void *p, size_t size, bool write);
 /* A pre-faulted anonymous buffer (4 KiB pages when @nohuge). */

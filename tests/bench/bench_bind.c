@@ -75,26 +75,11 @@ static bool hooks_module_loaded(void)
 	return !stat("/sys/module/cardsnoop/holders/simgpu", &st);
 }
 
-/*
- * The static key goes off a second after the last snoop file closed (a
- * deferred decrement), and patching the branches takes a moment after the
- * key reads off.  The idle runs wait for both: besides keeping the samples
- * clean, patching simgpu while it binds crashed the guest under QEMU's
- * multi-threaded TCG ("Oops: int3" in simgpu_vm_sm_step_map(), see
- * README).  Attaching patches synchronously, before the attached runs bind.
- */
+/* The idle runs need the key off (see bench_wait_hooks_off()). */
 static int wait_hooks_quiet(struct bind_ctx *c)
 {
-	unsigned int tries;
-
-	for (tries = 0; tries < 60; tries++) {
-		if (snoop_hooks_enabled() == 0) {
-			if (tries)
-				msleep(300);
-			return 0;
-		}
-		msleep(100);
-	}
+	if (!bench_wait_hooks_off())
+		return 0;
 	snprintf(c->why, sizeof(c->why),
 		 "the hooks stay enabled with nothing attached");
 	return -EBUSY;

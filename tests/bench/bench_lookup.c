@@ -89,11 +89,17 @@ static int side_setup(struct lookup_side *s, unsigned long mappings,
 	return 0;
 }
 
+static void side_close_snoop(struct lookup_side *s)
+{
+	if (s->sfd >= 0)
+		close(s->sfd);
+	s->sfd = -1;
+}
+
 static void side_teardown(struct lookup_side *s)
 {
 	free(s->va);
-	if (s->sfd >= 0)
-		close(s->sfd);
+	side_close_snoop(s);
 	if (s->drm_fd >= 0)
 		close(s->drm_fd);
 }
@@ -223,6 +229,9 @@ out:
 	bench_report_line(f);
 	n = 1;
 teardown:
+	side_close_snoop(&c.one);
+	side_close_snoop(&c.many);
+	bench_wait_hooks_off();	/* before the VMs unbind */
 	side_teardown(&c.one);
 	side_teardown(&c.many);
 	return n;

@@ -237,6 +237,24 @@ int bench_snoop_attach_pid(pid_t pid, int fd, uint32_t flags)
 	return sfd;
 }
 
+int bench_wait_hooks_off(void)
+{
+	struct timespec ts = { 0, 100000000 };
+	unsigned int tries;
+
+	for (tries = 0; tries < 60; tries++) {
+		if (snoop_hooks_enabled() <= 0) {
+			/* The key reads off before the branches are patched. */
+			ts.tv_nsec = 300000000;
+			if (tries)
+				nanosleep(&ts, NULL);
+			return 0;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return -EBUSY;
+}
+
 void bench_touch(void *p, size_t size, bool write)
 {
 	volatile char *c = p;

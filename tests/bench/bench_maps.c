@@ -335,6 +335,7 @@ static void maps_teardown(struct maps_ctx *c)
 	free(c->readbuf);
 	if (c->sfd >= 0)
 		close(c->sfd);
+	bench_wait_hooks_off();	/* before the targets unbind */
 	bench_target_stop(&c->gpu);
 	bench_target_stop(&c->small);
 	bench_target_stop(&c->cpu);

@@ -385,8 +385,10 @@ static void mem_teardown(struct mem_ctx *c)
 		close(c->tmpfs_fd);
 	if (c->procmem_fd >= 0)
 		close(c->procmem_fd);
-	if (c->sfd >= 0)
+	if (c->sfd >= 0) {
 		close(c->sfd);
+		bench_wait_hooks_off();	/* before the target unbinds */
+	}
 	bench_target_stop(&c->t);
 }
 

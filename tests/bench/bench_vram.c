@@ -311,8 +311,10 @@ static void vram_teardown(struct vram_ctx *c)
 		close(c->index_fd);
 	if (c->raw_fd >= 0)
 		close(c->raw_fd);
-	if (c->sfd >= 0)
+	if (c->sfd >= 0) {
 		close(c->sfd);
+		bench_wait_hooks_off();	/* before the target unbinds */
+	}
 	bench_target_stop(&c->t);
 }
 
