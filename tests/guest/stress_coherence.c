@@ -1316,12 +1316,19 @@ static void *wsnoop_thread(void *arg)
 			break;
 		default:
 			/*
-			 * Irregular writebacks: some snapshot writes meet an
-			 * invalidation before the next one (discarded), most
-			 * do not (written back).
+			 * Writebacks every 1 to 60 target operations: some
+			 * snapshot writes meet an invalidation before the
+			 * next one (discarded), the others are written back.
 			 */
 			write_sync(s->sfd);
-			usleep(cs_rng_below(&s->rng, 8000));
+			{
+				uint64_t until = stat_get(ST_TGT_OPS) + 1 +
+						 cs_rng_below(&s->rng, 60);
+
+				while (stat_get(ST_TGT_OPS) < until &&
+				       !atomic_load(&sh->stop))
+					usleep(1000);
+			}
 			break;
 		}
 	}
