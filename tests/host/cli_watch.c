@@ -13,7 +13,8 @@
  *                       "-" when the IB could not be saved
  *   text_fault:         access names, submit_seqno "-" when unknown
  *   text_overflow:      dropped count and range, the advice naming the pid
- *   text_exit_gone:     target-exit names the pid, device-gone the card
+ *   text_exit_gone:     target-exit names the pid (the DRM file's owner),
+ *                       device-gone the card
  *   text_unknown:       a type from a newer kernel: every raw field
  *   text_time:          seconds since the start, microseconds, rounding
  * json TCase:
@@ -294,6 +295,11 @@ START_TEST(text_exit_gone)
 
 	ck_assert_str_eq(text_of(&w, &e, NULL),
 		"     9     0.007000 target-exit pid=4242\n");
+	/* the process that owns the DRM file, when it is another one */
+	w.owner = 4000;
+	ck_assert_str_eq(text_of(&w, &e, NULL),
+		"     9     0.007000 target-exit pid=4000\n");
+	w.owner = 0;
 	e.type = CARDSNOOP_EVENT_DEVICE_GONE;
 	w.card = 3;
 	ck_assert_str_eq(text_of(&w, &e, NULL),

@@ -345,6 +345,7 @@ struct cli_watch_fmt {
 	bool simgpu;			/* JSON: decode saved IBs (ibdec.c) */
 	unsigned int va_bits;
 	pid_t pid;			/* the target; 0: the kernel VM */
+	pid_t owner;			/* the DRM file's owner, 0: @pid */
 	int card;
 };
 

@@ -302,6 +302,7 @@ int cli_cmd_watch(struct cli_opts *o)
 	st.fmt.simgpu = in->driver && !strcmp(in->driver, "simgpu");
 	st.fmt.va_bits = in->va_bits;
 	st.fmt.pid = in->flags & CS_ATTACH_KERNEL ? 0 : in->pid;
+	st.fmt.owner = in->owner_pid;
 	st.fmt.card = in->card_index;
 
 	sigemptyset(&stopset);

@@ -16,9 +16,12 @@
  * cardsnoop_event_type in <drm/cardsnoop_drm.h>): BIND keeps the buffer
  * offset in @data, SUBMIT the engine in @arg and its sequence number in
  * @data, FAULT the access in @arg, OVERFLOW the dropped count in @size and
- * the dropped sequence numbers in @seqno..@data.  A buffer id of 0 means no
- * buffer (sparse mappings): "-" in text, null in JSON.  Types this program
- * does not know are printed with every raw field, so that nothing is lost.
+ * the dropped sequence numbers in @seqno..@data; TARGET_EXIT is about the
+ * process that owns the DRM file, normally the target itself (DRM hands a
+ * file over to the last process that made a call on it).  A buffer id of 0
+ * means no buffer (sparse mappings): "-" in text, null in JSON.  Types this
+ * program does not know are printed with every raw field, so that nothing is
+ * lost.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -160,8 +163,8 @@ void cli_event_text(const struct cli_watch_fmt *w, const struct cs_event *ev,
 			      f);
 		break;
 	case CARDSNOOP_EVENT_TARGET_EXIT:
-		if (w->pid)
-			fprintf(f, " pid=%d", (int)w->pid);
+		if (w->owner || w->pid)
+			fprintf(f, " pid=%d", (int)(w->owner ? w->owner : w->pid));
 		else
 			fputs(" pid=-", f);
 		break;
@@ -274,8 +277,8 @@ void cli_event_json(const struct cli_watch_fmt *w, const struct cs_event *ev,
 		cli_json_u64(&j, "last_seqno", ev->data);
 		break;
 	case CARDSNOOP_EVENT_TARGET_EXIT:
-		if (w->pid)
-			cli_json_i64(&j, "pid", w->pid);
+		if (w->owner || w->pid)
+			cli_json_i64(&j, "pid", w->owner ? w->owner : w->pid);
 		else
 			cli_json_null(&j, "pid");
 		break;
