@@ -713,7 +713,11 @@ struct cs_event {
 	uint64_t size;
 	/** @bo_id: the buffer. */
 	uint64_t bo_id;
-	/** @data: a sequence number (SUBMIT, FAULT, OVERFLOW). */
+	/**
+	 * @data: BIND: the offset in the buffer of @va (userptr: its CPU
+	 * address); SUBMIT, FAULT: a sequence number; OVERFLOW: the last
+	 * dropped record's sequence number.
+	 */
 	uint64_t data;
 	/** @placement: CARDSNOOP_PLACEMENT_* (BIND, MIGRATE, EVICT). */
 	uint32_t placement;

@@ -431,7 +431,8 @@ struct cardsnoop_refresh {
 /**
  * enum cardsnoop_event_type - what a change event reports
  * @CARDSNOOP_EVENT_BIND: a mapping appeared: @va, @size, @bo_id,
- *	@bo_offset, @placement, @arg = %CARDSNOOP_PERM_* permissions, @kind.
+ *	@data = the offset in the buffer of @va (userptr: its CPU address),
+ *	@placement, @arg = %CARDSNOOP_PERM_* permissions, @kind.
  *	Right after ATTACH, the mappings that exist are replayed as BIND
  *	records with %CARDSNOOP_EVENT_REPLAY, then live changes follow in
  *	order, with no gap and no duplicate between the two.
