@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -53,6 +54,8 @@ struct mem_ctx {
 	const char *what_a;
 	const char *what_b;
 	bool checked;		/* the paths' data was checked */
+	char *fresh_a;		/* fresh destinations (fresh_setup()) */
+	char *fresh_b;
 	/* first-touch figures */
 	char *map_a;		/* the snoop mapping */
 	char *map_b;		/* the anonymous mapping */
@@ -161,6 +164,60 @@ static int check_read(void *p)
 	}
 	c->checked = true;
 	return 0;
+}
+
+/*
+ * Reads into fresh memory, as a debugger's new buffer: both destinations
+ * are new anonymous mappings of 4 KiB pages, never touched, so every read
+ * first faults its destination in.
+ */
+static int fresh_setup(void *p)
+{
+	struct mem_ctx *c = p;
+	char *a, *b;
+
+	a = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	b = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (a == MAP_FAILED || b == MAP_FAILED) {
+		bench_fail(c->f, "anonymous mmap: %s", strerror(errno));
+		return -ENOMEM;
+	}
+	madvise(a, MEM_SIZE, MADV_NOHUGEPAGE);
+	madvise(b, MEM_SIZE, MADV_NOHUGEPAGE);
+	c->fresh_a = a;
+	c->fresh_b = b;
+	return 0;
+}
+
+static int step_fresh_a(void *p, unsigned long i)
+{
+	struct mem_ctx *c = p;
+
+	return c->path_a(c, c->fresh_a, i);
+}
+
+static int step_fresh_b(void *p, unsigned long i)
+{
+	struct mem_ctx *c = p;
+
+	return c->path_b(c, c->fresh_b, i);
+}
+
+static int fresh_check(void *p)
+{
+	struct mem_ctx *c = p;
+	int ret = 0;
+
+	if (memcmp(c->fresh_a, c->src, MEM_SIZE) ||
+	    memcmp(c->fresh_b, c->src, MEM_SIZE)) {
+		bench_fail(c->f, "a read into fresh memory returned other bytes than the buffer holds");
+		ret = -EIO;
+	}
+	munmap(c->fresh_a, MEM_SIZE);
+	munmap(c->fresh_b, MEM_SIZE);
+	return ret;
 }
 
 /* First touch ----------------------------------------------------------- */
@@ -291,6 +348,9 @@ static void read_figure(struct mem_ctx *c, struct bench_fig *f, size_t chunk,
 		.b = step_read_b,
 	};
 
+	long long retries = fdinfo_value(c->sfd, "cardsnoop-retries");
+	struct rusage ru0, ru1;
+
 	c->f = f;
 	c->chunk = chunk;
 	c->nchunks = MEM_SIZE / chunk;
@@ -301,7 +361,18 @@ static void read_figure(struct mem_ctx *c, struct bench_fig *f, size_t chunk,
 	c->checked = false;
 	s.n = c->nchunks * passes;
 	s.a_units = s.b_units = (double)s.n * chunk / SZ_1M;
+	getrusage(RUSAGE_SELF, &ru0);
 	bench_pairs_steps(f, &s, c);
+	getrusage(RUSAGE_SELF, &ru1);
+	/*
+	 * A snoop read step starts again after an invalidation, or after a
+	 * fault on the destination (faulted in then); this process's own
+	 * page faults tell the second kind.
+	 */
+	if (pa == path_snoop || pb == path_snoop)
+		bench_fig_note(f, "%lld snoop read retries, %ld page faults here",
+			       fdinfo_value(c->sfd, "cardsnoop-retries") - retries,
+			       ru1.ru_minflt - ru0.ru_minflt);
 	bench_report_line(f);
 }
 
@@ -412,7 +483,7 @@ unsigned int bench_mem_figures(struct bench_fig **out, unsigned int room)
 	unsigned int n = 0, i;
 	long fa;
 
-	if (room < 13)
+	if (room < 14)
 		return 0;
 
 	f = new_fig("pread_sys_vs_memcpy", 0.8, "snoop pread", "memcpy",
@@ -468,6 +539,29 @@ unsigned int bench_mem_figures(struct bench_fig **out, unsigned int room)
 	f = new_fig("pread_sys_4k_vs_tmpfs", 0, "snoop pread", "tmpfs pread",
 		    "as pread_sys_vs_tmpfs with 4 KiB preads: what a call costs beyond the copy");
 	read_figure(&c, f, 4096, 1, path_snoop, path_tmpfs);
+	out[n++] = f;
+
+	f = new_fig("pread_sys_fresh_vs_tmpfs", 0, "snoop pread", "tmpfs pread",
+		    "as pread_sys_vs_tmpfs, each run reading into a new, untouched 64 MiB buffer of 4 KiB pages (a debugger's fresh buffer): every destination page faults in during the reads");
+	{
+		long long r0 = fdinfo_value(c.sfd, "cardsnoop-retries");
+		struct bench_steps fs = {
+			.n = MEM_SIZE / SZ_1M, .block = 1,
+			.a_units = MEM_SIZE / SZ_1M, .b_units = MEM_SIZE / SZ_1M,
+			.setup = fresh_setup, .check = fresh_check,
+			.a = step_fresh_a, .b = step_fresh_b,
+		};
+
+		c.f = f;
+		c.chunk = SZ_1M;
+		c.nchunks = MEM_SIZE / SZ_1M;
+		c.path_a = path_snoop;
+		c.path_b = path_tmpfs;
+		bench_pairs_steps(f, &fs, &c);
+		bench_fig_note(f, "%lld snoop read retries",
+			       fdinfo_value(c.sfd, "cardsnoop-retries") - r0);
+		bench_report_line(f);
+	}
 	out[n++] = f;
 
 	c.nohuge = false;
