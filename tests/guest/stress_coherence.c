@@ -5,8 +5,10 @@
  *
  * Read phase.  Two target processes (two DRM files, two VMs of one GPU)
  * each run threads that bind, bind over, unbind (whole and split), migrate,
- * restamp, free and recreate buffers, and put VRAM under pressure so that
- * TTM evicts; the two clients' VRAM is freed and reused by each other.
+ * restamp, free and recreate buffers, bind sparse memory (reads as zeros),
+ * replace the CPU memory behind a userptr mapping (mremap) or make it
+ * inaccessible, and put VRAM under pressure so that TTM evicts; the two
+ * clients' VRAM is freed and reused by each other.
  * Every 8-byte word of a buffer holds a stamp that encodes (client, buffer,
  * generation, word index) and a hash of them, so a word of another client,
  * of a freed or restamped buffer, of the wrong offset, a torn mix of two
@@ -80,6 +82,12 @@
 #define EP_VOID		(1u << 0)	/* the ioctl failed: never visible */
 #define EP_RO		(1u << 1)	/* GPU read-only mapping */
 #define EP_VRAM		(1u << 2)	/* buffer in VRAM (as the target knows) */
+#define EP_ZERO		(1u << 3)	/* sparse: reads as zeros */
+
+/* What a target thread's page shows now (tthread.cur_buf), besides buffers. */
+#define CUR_NONE	-1		/* unmapped */
+#define CUR_SPARSE	-2		/* a sparse mapping */
+#define CUR_UPTR	-3		/* userptr memory, present */
 
 /*
  * What backed a VA page for a while.  The clock times bound it: it may
@@ -113,7 +121,8 @@ struct client_sh {
 };
 
 enum stat {
-	ST_TGT_OPS, ST_BIND, ST_BIND_RO, ST_UNBIND, ST_SPLIT, ST_MIGRATE,
+	ST_TGT_OPS, ST_BIND, ST_BIND_RO, ST_BIND_SPARSE, ST_UREMAP, ST_UPROT,
+	ST_UPTR_SIGBUS, ST_UPTR_WORDS, ST_ZERO_WORDS, ST_UNBIND, ST_SPLIT, ST_MIGRATE,
 	ST_MIGRATE_NOSPC, ST_RESTAMP, ST_RECREATE, ST_PRESSURE,
 	ST_PRESSURE_NOSPC, ST_TGT_ERR,
 	ST_R_PREAD, ST_R_MMAP, ST_R_FRESH, ST_R_CHECKED, ST_WORDS,
@@ -357,6 +366,12 @@ static uint64_t page_of(uint64_t va)
 	return (va - ARENA) / PAGE;
 }
 
+/* Read phase: each target thread's last slot is its userptr area. */
+static bool is_uptr_page(uint64_t pg)
+{
+	return (pg / SLOT_PAGES) % (NSLOT / 2) == NSLOT / 2 - 1;
+}
+
 /*
  * Check @nw words read at @va during [r0, r1] against the history of
  * @client.  Return the number of violations; counts words, inconclusive.
@@ -366,7 +381,7 @@ static int check_words(int client, const char *how, uint64_t va,
 {
 	struct client_sh *cs = &sh->c[client];
 	struct hist_snap *h = NULL;
-	uint64_t cur_page = UINT64_MAX;
+	uint64_t cur_page = UINT64_MAX, uptr = 0, zero = 0;
 	int viol = 0;
 	size_t i;
 
@@ -384,12 +399,18 @@ static int check_words(int client, const char *how, uint64_t va,
 			const struct epoch *e = &h->e[j];
 
 			if (overlaps(e, r0, r1) &&
-			    w[i] == stamp(client, e->buf, e->gen,
-					  (e->bo_page * PAGE + q) / 8))
+			    w[i] == (e->flags & EP_ZERO ? 0 :
+				     stamp(client, e->buf, e->gen,
+					   (e->bo_page * PAGE + q) / 8)))
 				ok = true;
 		}
-		if (ok)
+		if (ok) {
+			if (!w[i])
+				zero++;
+			else if (is_uptr_page(pg))
+				uptr++;
 			continue;
+		}
 		if (h->lost) {
 			stat_add(ST_INCONCL, 1);
 			continue;
@@ -422,6 +443,8 @@ static int check_words(int client, const char *how, uint64_t va,
 		}
 	}
 	stat_add(ST_WORDS, nw);
+	stat_add(ST_UPTR_WORDS, uptr);
+	stat_add(ST_ZERO_WORDS, zero);
 	if (viol)
 		stat_add(ST_VIOL, viol);
 	free(h);
@@ -464,8 +487,10 @@ struct tthread {
 	int slot0, nslots;
 	struct tbuf b[NBUF];
 	int nbuf;
-	int cur_buf[NPAGES];
+	int cur_buf[NPAGES];		/* a buffer index, or CUR_* */
 	uint32_t cur_idx[NPAGES];
+	int uslot;			/* slot of the userptr area, or -1 */
+	uint8_t *uarea;			/* its CPU address */
 	struct cs_rng rng;
 	pthread_t th;
 	int failed;
@@ -529,15 +554,17 @@ static void tgt_err(struct tthread *t, const char *what, int ret)
 	t->failed = 1;
 }
 
+/* Bind buffer @bi (or, with @bi < 0, sparse memory) at @np pages. */
 static int op_bind(struct tthread *t, int pg0, int np, int bi, uint32_t bo_pg,
 		   bool ro)
 {
-	struct tbuf *b = &t->b[bi];
+	struct tbuf *b = bi >= 0 ? &t->b[bi] : NULL;
 	uint32_t newidx[SLOT_PAGES];
 	struct epoch e = {
-		.buf = b->id, .gen = b->gen,
-		.flags = (ro ? EP_RO : 0) |
-			 (b->placement == SIMGPU_PLACEMENT_VRAM ? EP_VRAM : 0),
+		.buf = b ? b->id : 0, .gen = b ? b->gen : 0,
+		.flags = (ro ? EP_RO : 0) | (b ? 0 : EP_ZERO) |
+			 (b && b->placement == SIMGPU_PLACEMENT_VRAM ?
+			  EP_VRAM : 0),
 		.b1 = INF, .u0 = INF, .e1 = INF,
 	};
 	uint64_t t1;
@@ -545,11 +572,16 @@ static int op_bind(struct tthread *t, int pg0, int np, int bi, uint32_t bo_pg,
 
 	e.b0 = tick();
 	for (i = 0; i < np; i++) {
-		e.bo_page = bo_pg + i;
+		e.bo_page = b ? bo_pg + i : 0;
 		newidx[i] = hist_append(&tcs(t)->pages[pg0 + i], &e);
 	}
-	ret = sg_bind(t->fd, b->handle, page_va(pg0), np * PAGE, bo_pg * PAGE,
-		      ro ? SIMGPU_BIND_READONLY : 0);
+	if (b)
+		ret = sg_bind(t->fd, b->handle, page_va(pg0), np * PAGE,
+			      bo_pg * PAGE, ro ? SIMGPU_BIND_READONLY : 0);
+	else
+		ret = sg_bind(t->fd, 0, page_va(pg0), np * PAGE, 0,
+			      SIMGPU_BIND_SPARSE |
+			      (ro ? SIMGPU_BIND_READONLY : 0));
 	t1 = tick();
 	for (i = 0; i < np; i++) {
 		int pg = pg0 + i;
@@ -560,32 +592,33 @@ static int op_bind(struct tthread *t, int pg0, int np, int bi, uint32_t bo_pg,
 		}
 		/* Bound over: the old one is replaced without a hole. */
 		hist_bound(&tcs(t)->pages[pg], newidx[i], t1);
-		if (t->cur_buf[pg] >= 0) {
+		if (t->cur_buf[pg] != CUR_NONE)
 			hist_end(&tcs(t)->pages[pg], t->cur_idx[pg], t1, 0);
+		if (t->cur_buf[pg] >= 0)
 			t->b[t->cur_buf[pg]].mapped--;
-		}
-		t->cur_buf[pg] = bi;
+		t->cur_buf[pg] = b ? bi : CUR_SPARSE;
 		t->cur_idx[pg] = newidx[i];
-		b->mapped++;
+		if (b)
+			b->mapped++;
 	}
 	if (ret)
 		tgt_err(t, "bind", ret);
 	else
-		stat_add(ro ? ST_BIND_RO : ST_BIND, 1);
+		stat_add(!b ? ST_BIND_SPARSE : ro ? ST_BIND_RO : ST_BIND, 1);
 	return ret;
 }
 
 static void op_unbind(struct tthread *t, int pg0, int np)
 {
-	bool split = (pg0 > 0 && t->cur_buf[pg0 - 1] >= 0) ||
-		     (pg0 + np < NPAGES && t->cur_buf[pg0 + np] >= 0);
+	bool split = (pg0 > 0 && t->cur_buf[pg0 - 1] != CUR_NONE) ||
+		     (pg0 + np < NPAGES && t->cur_buf[pg0 + np] != CUR_NONE);
 	uint64_t t0, t1;
 	int i, ret;
 
 	/* From now on the pages may be holes. */
 	t0 = tick();
 	for (i = 0; i < np; i++)
-		if (t->cur_buf[pg0 + i] >= 0)
+		if (t->cur_buf[pg0 + i] != CUR_NONE)
 			hist_set(&tcs(t)->pages[pg0 + i], t->cur_idx[pg0 + i],
 				 0, t0, 0, 0);
 	ret = sg_unbind(t->fd, page_va(pg0), np * PAGE);
@@ -597,11 +630,12 @@ static void op_unbind(struct tthread *t, int pg0, int np)
 	for (i = 0; i < np; i++) {
 		int pg = pg0 + i;
 
-		if (t->cur_buf[pg] < 0)
+		if (t->cur_buf[pg] == CUR_NONE)
 			continue;
 		hist_set(&tcs(t)->pages[pg], t->cur_idx[pg], 0, 0, t1, 0);
-		t->b[t->cur_buf[pg]].mapped--;
-		t->cur_buf[pg] = -1;
+		if (t->cur_buf[pg] >= 0)
+			t->b[t->cur_buf[pg]].mapped--;
+		t->cur_buf[pg] = CUR_NONE;
 	}
 	stat_add(split ? ST_SPLIT : ST_UNBIND, 1);
 }
@@ -660,6 +694,79 @@ static void op_migrate(struct tthread *t, int bi)
 	}
 }
 
+/*
+ * Userptr: the thread's userptr area (its last slot) shows the CPU memory
+ * at t->uarea.  A new generation of it is made elsewhere and moved there
+ * with mremap(MREMAP_FIXED), which replaces the old pages atomically (for
+ * anyone who goes through the page tables under mmap_lock, as cardsnoop
+ * does); or the area becomes PROT_NONE, which reads fail on (-EIO), while
+ * its address stays reserved (so that nothing else is mapped there).
+ */
+static void op_uremap(struct tthread *t)
+{
+	int pg0 = t->uslot * SLOT_PAGES, i;
+	uint32_t newidx[SLOT_PAGES], id;
+	struct epoch e = { .gen = 1, .b1 = INF, .u0 = INF, .e1 = INF };
+	uint64_t *p, t1;
+
+	id = atomic_fetch_add(&tcs(t)->next_buf, 1) + 1;
+	p = mmap(NULL, SLOT_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		tgt_err(t, "mmap", -errno);
+		return;
+	}
+	for (i = 0; i < (int)(SLOT_PAGES * PAGE / 8); i++)
+		p[i] = stamp(t->client, id, 1, i);
+	e.buf = id;
+	e.b0 = tick();
+	for (i = 0; i < SLOT_PAGES; i++) {
+		e.bo_page = i;
+		newidx[i] = hist_append(&tcs(t)->pages[pg0 + i], &e);
+	}
+	if (mremap(p, SLOT_PAGES * PAGE, SLOT_PAGES * PAGE,
+		   MREMAP_MAYMOVE | MREMAP_FIXED, t->uarea) == MAP_FAILED) {
+		tgt_err(t, "mremap", -errno);
+		return;
+	}
+	t1 = tick();
+	for (i = 0; i < SLOT_PAGES; i++) {
+		struct page_hist *ph = &tcs(t)->pages[pg0 + i];
+
+		hist_bound(ph, newidx[i], t1);
+		if (t->cur_buf[pg0 + i] != CUR_NONE)
+			hist_end(ph, t->cur_idx[pg0 + i], t1, 0);
+		t->cur_buf[pg0 + i] = CUR_UPTR;
+		t->cur_idx[pg0 + i] = newidx[i];
+	}
+	stat_add(ST_UREMAP, 1);
+}
+
+static void op_uprot(struct tthread *t)
+{
+	int pg0 = t->uslot * SLOT_PAGES, i;
+	uint64_t t0, t1;
+
+	if (t->cur_buf[pg0] == CUR_NONE)
+		return;
+	t0 = tick();
+	for (i = 0; i < SLOT_PAGES; i++)
+		hist_set(&tcs(t)->pages[pg0 + i], t->cur_idx[pg0 + i], 0, t0,
+			 0, 0);
+	if (mmap(t->uarea, SLOT_PAGES * PAGE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+		tgt_err(t, "mmap PROT_NONE", -errno);
+		return;
+	}
+	t1 = tick();
+	for (i = 0; i < SLOT_PAGES; i++) {
+		hist_set(&tcs(t)->pages[pg0 + i], t->cur_idx[pg0 + i], 0, 0,
+			 t1, 0);
+		t->cur_buf[pg0 + i] = CUR_NONE;
+	}
+	stat_add(ST_UPROT, 1);
+}
+
 static int unmapped_buf(struct tthread *t)
 {
 	int i, bi = cs_rng_below(&t->rng, t->nbuf);
@@ -686,8 +793,19 @@ static uint32_t rand_placement(struct tthread *t)
 static void target_step(struct tthread *t)
 {
 	unsigned int r = cs_rng_below(&t->rng, 100);
-	int slot = t->slot0 + cs_rng_below(&t->rng, t->nslots);
+	int slot = t->slot0 + cs_rng_below(&t->rng, t->nslots -
+					    (t->uslot >= 0));
 	int p0, np, bi;
+
+	/* Userptr changes: 5 in 100 operations. */
+	if (t->uslot >= 0 && cs_rng_pct(&t->rng, 5)) {
+		if (cs_rng_pct(&t->rng, 75))
+			op_uremap(t);
+		else
+			op_uprot(t);
+		stat_add(ST_TGT_OPS, 1);
+		return;
+	}
 
 	if (t->wphase) {
 		/* bind 40, unbind 30, migrate 30 */
@@ -704,6 +822,8 @@ static void target_step(struct tthread *t)
 		if ((uint32_t)np > t->b[bi].pages)
 			np = t->b[bi].pages;
 		bo_pg = cs_rng_below(&t->rng, t->b[bi].pages - np + 1);
+		if (!t->wphase && cs_rng_pct(&t->rng, 10))
+			bi = -1;	/* sparse */
 		op_bind(t, slot * SLOT_PAGES + p0, np, bi, bo_pg,
 			cs_rng_pct(&t->rng, t->wphase ? 20 : 10));
 	} else if (r < 62) {
@@ -772,7 +892,8 @@ static int target_setup(struct tthread *t)
 	int i, s, ret;
 
 	for (i = 0; i < NPAGES; i++)
-		t->cur_buf[i] = -1;
+		t->cur_buf[i] = CUR_NONE;
+	t->uslot = -1;
 	t->nbuf = t->wphase ? 4 : NBUF;
 	for (i = 0; i < t->nbuf; i++) {
 		ret = buf_new(t, &t->b[i], t->wphase ? 16 : rand_pages(t),
@@ -781,7 +902,21 @@ static int target_setup(struct tthread *t)
 		if (ret)
 			return ret;
 	}
-	for (s = t->slot0; s < t->slot0 + t->nslots; s++) {
+	if (!t->wphase) {
+		/* The last slot is the userptr area. */
+		t->uslot = t->slot0 + t->nslots - 1;
+		t->uarea = mmap(NULL, SLOT_PAGES * PAGE, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (t->uarea == MAP_FAILED)
+			return -errno;
+		op_uremap(t);
+		ret = sg_bind_userptr(t->fd, t->uarea, page_va(t->uslot *
+							       SLOT_PAGES),
+				      SLOT_PAGES * PAGE, 0);
+		if (ret)
+			return ret;
+	}
+	for (s = t->slot0; s < t->slot0 + t->nslots - (t->uslot >= 0); s++) {
 		int bi = s % t->nbuf;
 		int np = t->b[bi].pages < SLOT_PAGES ? t->b[bi].pages :
 						       SLOT_PAGES;
@@ -1015,6 +1150,11 @@ static void read_mapped(struct sthread *s, const char *how,
 			stat_add(ST_RD_ERR, 1);
 			report("client %d %s: signal %d at %p", s->client, how,
 			       g.sig, g.addr);
+			return;
+		}
+		/* Userptr memory cannot be mapped (DOC: Access): SIGBUS. */
+		if (is_uptr_page(page_of(fva))) {
+			stat_add(ST_UPTR_SIGBUS, 1);
 			return;
 		}
 		check_stop(s->client, how, fva, r0, r1);
@@ -1456,11 +1596,14 @@ static bool wait_children(struct child *c, int n)
 
 static void print_stats_read(uint64_t ms)
 {
-	cs_diag("read phase: %llu ms; target ops %llu: bind %llu (read-only %llu), unbind %llu, split %llu, migrate %llu (no room %llu), restamp %llu, recreate %llu, VRAM pressure %llu (no room %llu)",
+	cs_diag("read phase: %llu ms; target ops %llu: bind %llu (read-only %llu, sparse %llu), userptr remap %llu and PROT_NONE %llu, unbind %llu, split %llu, migrate %llu (no room %llu), restamp %llu, recreate %llu, VRAM pressure %llu (no room %llu)",
 		(unsigned long long)ms,
 		(unsigned long long)stat_get(ST_TGT_OPS),
 		(unsigned long long)stat_get(ST_BIND),
 		(unsigned long long)stat_get(ST_BIND_RO),
+		(unsigned long long)stat_get(ST_BIND_SPARSE),
+		(unsigned long long)stat_get(ST_UREMAP),
+		(unsigned long long)stat_get(ST_UPROT),
 		(unsigned long long)stat_get(ST_UNBIND),
 		(unsigned long long)stat_get(ST_SPLIT),
 		(unsigned long long)stat_get(ST_MIGRATE),
@@ -1469,13 +1612,16 @@ static void print_stats_read(uint64_t ms)
 		(unsigned long long)stat_get(ST_RECREATE),
 		(unsigned long long)stat_get(ST_PRESSURE),
 		(unsigned long long)stat_get(ST_PRESSURE_NOSPC));
-	cs_diag("reads: pread %llu, mmap %llu, fresh mmap %llu; checked reads %llu, words %llu; stops at a possible hole %llu; inconclusive words %llu",
+	cs_diag("reads: pread %llu, mmap %llu, fresh mmap %llu; checked reads %llu, words %llu (userptr %llu, sparse zeros %llu); stops at a possible hole %llu, SIGBUS on userptr %llu; inconclusive words %llu",
 		(unsigned long long)stat_get(ST_R_PREAD),
 		(unsigned long long)stat_get(ST_R_MMAP),
 		(unsigned long long)stat_get(ST_R_FRESH),
 		(unsigned long long)stat_get(ST_R_CHECKED),
 		(unsigned long long)stat_get(ST_WORDS),
+		(unsigned long long)stat_get(ST_UPTR_WORDS),
+		(unsigned long long)stat_get(ST_ZERO_WORDS),
 		(unsigned long long)stat_get(ST_HOLE_OK),
+		(unsigned long long)stat_get(ST_UPTR_SIGBUS),
 		(unsigned long long)stat_get(ST_INCONCL));
 	cs_diag("kernel: invalidations %llu, retries %llu, faults %llu, snapshot faults %llu; VRAM resolves %llu, VRAM pages seen passing between clients %llu",
 		(unsigned long long)stat_get(ST_INVAL),

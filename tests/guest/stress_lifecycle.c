@@ -98,13 +98,49 @@ static long long check_pat(const uint64_t *p, uint64_t va, uint64_t size)
 /*
  * A target process: system, VRAM and userptr memory with the pattern,
  * bound at VA_S, VA_V and VA_U.  Commands on a pipe: 'c' closes its DRM
- * fd, 'q' exits; each is acknowledged.
+ * fd, 'q' exits; each is acknowledged.  'b' makes it busy until the device
+ * goes away (see target_churn()); its acknowledgement comes then.
  */
 struct target {
 	pid_t pid;
 	int cmd, ack;
 	int fd;			/* the DRM fd's number in the target */
 };
+
+/*
+ * Busy until the device goes: bind the buffers over themselves, migrate
+ * the VRAM one back and forth, have the engine rewrite words with what
+ * they hold, so that what every VA shows never changes.  Return 'k' when
+ * an ioctl fails with -ENODEV and every earlier one worked, 'x' otherwise.
+ */
+static char target_churn(int fd, uint32_t hs, uint32_t hv)
+{
+	uint64_t n;
+	int ret = 0;
+
+	for (n = 0; !ret; n++) {
+		uint64_t off = (n * 4104) % V_SIZE & ~7ull;
+
+		switch (n % 4) {
+		case 0:
+			ret = sg_bind(fd, hv, VA_V, V_SIZE, 0, 0);
+			break;
+		case 1:
+			ret = sg_migrate(fd, hv, n % 8 == 1 ?
+					 SIMGPU_PLACEMENT_SYSTEM :
+					 SIMGPU_PLACEMENT_VRAM);
+			break;
+		case 2:
+			ret = sg_gpu_write32(fd, VA_V + off,
+					     (uint32_t)pat(VA_V + off));
+			break;
+		default:
+			ret = sg_bind(fd, hs, VA_S + SZ_1M, SZ_1M, SZ_1M, 0);
+			break;
+		}
+	}
+	return ret == -ENODEV ? 'k' : 'x';
+}
 
 static int target_body(int cmd, int ack, const char *render)
 {
@@ -144,6 +180,8 @@ static int target_body(int cmd, int ack, const char *render)
 	while (read(cmd, &c, 1) == 1) {
 		if (c == 'c')
 			close(fd);
+		if (c == 'b')
+			c = target_churn(fd, hs, hv);
 		if (write(ack, &c, 1) != 1 || c == 'q')
 			break;
 	}
@@ -688,7 +726,8 @@ static int t_unbind_attached(void *arg)
 
 	cs_rng_seed(&rng, args.seed, 4);
 	CHECK(!find_device(), "no simgpu device");
-	for (round = 0; round < 2; round++) {
+	for (round = 0; round < 3; round++) {
+		bool churn = round > 0;
 		struct unbind_reader r = { 0 };
 		struct toucher tc = { .size = TOTAL };
 		struct cardsnoop_event ev[64];
@@ -715,10 +754,23 @@ static int t_unbind_attached(void *arg)
 		tc.map = m;
 		pthread_create(&r.th, NULL, unbind_read_loop, &r);
 		pthread_create(&tc.th, NULL, touch_loop, &tc);
+		if (churn) {
+			char c = 'b';
+
+			CHECK(write(t.cmd, &c, 1) == 1, "churn");
+		}
 		usleep(20000 + cs_rng_below(&rng, 200000));
 
 		CHECK(!sysfs_write("unbind", dev_name), "unbind: %s",
 		      strerror(errno));
+		if (churn) {
+			struct pollfd pa = { .fd = t.ack, .events = POLLIN };
+			char c = 0;
+
+			CHECK(poll(&pa, 1, 10000) == 1 && read(t.ack, &c, 1) == 1,
+			      "the busy target did not stop at the unbind");
+			CHECK(c == 'k', "the busy target's ioctls failed with something else than -ENODEV");
+		}
 		pthread_join(r.th, NULL);
 		pthread_join(tc.th, NULL);
 		CHECK(r.bad < 0, "wrong data read before the unbind (word %lld)",
@@ -728,8 +780,8 @@ static int t_unbind_attached(void *arg)
 		      strerror(r.last_err));
 		CHECK(tc.sig == SIGBUS && tc.bad < 0,
 		      "faults: signal %d, bad word %lld", tc.sig, tc.bad);
-		cs_diag("unbind %d: %llu whole reads and %llu page touches before it",
-			round, (unsigned long long)r.reads,
+		cs_diag("unbind %d (%s target): %llu whole reads and %llu page touches before it",
+			round, churn ? "busy" : "idle", (unsigned long long)r.reads,
 			(unsigned long long)tc.touches);
 
 		CHECK(pread(r.sfd, &i, 4, VA_S) == -1 && errno == ENODEV,
