@@ -56,6 +56,12 @@ extern "C" {
  * - Pointers are passed as __u64, so there is no separate 32-bit ABI.
  * - Ioctl numbers are append-only; %CARDSNOOP_API_VERSION grows with every
  *   addition.
+ *
+ * Besides the errors each call lists: an unknown ioctl number, or a known
+ * one with the wrong direction, fails with -ENOTTY; an argument the kernel
+ * cannot read or write with -EFAULT; and any call (read(2), write(2),
+ * mmap(2) and fsync(2) included) may fail with -ENOMEM when the kernel runs
+ * out of memory, except a fault of a mapping, which is retried.
  */
 
 /**
