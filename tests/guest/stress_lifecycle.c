@@ -1282,9 +1282,10 @@ static int fi_touch(volatile uint64_t *m, uint64_t va, uint64_t pages)
  * Allocation failures (slab and page allocator, this thread only) in
  * open, ATTACH, pread and pwrite (bounce buffer), MAPPINGS, VMS and
  * EVENTS, mmap, faults of system pages and of new VRAM snapshots, fsync
- * and REFRESH: each call succeeds or fails with -ENOMEM and is retried
- * (a fault retries by itself), the data stays right, and kmemleak (on
- * under make check-debug) finds nothing.  Rounds alternate "the first
+ * and REFRESH: each call succeeds or fails with -ENOMEM (which
+ * cardsnoop_drm.h allows for every call) and is retried (a fault retries
+ * by itself), the data stays right, and kmemleak (on under make
+ * check-debug) finds nothing.  Rounds alternate "the first
  * allocation fails" with 10, 30 and 60 percent of them failing.
  */
 static int t_fault_injection(void *arg)
