@@ -33,6 +33,7 @@
  * (%DRM_IOCTL_SIMGPU_FAULTS, counted in fdinfo as ``simgpu-faults``).
  */
 
+#include <linux/device.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -748,7 +749,15 @@ int simgpu_ioctl_faults(struct drm_device *dev, void *data,
  * The kernel ring
  */
 
-static void simgpu_ring_fini(struct drm_device *drm, void *arg)
+/*
+ * A devm action, not a drmm one: the kernel VM holds a reference on the
+ * DRM device (drm_gpuvm_init() takes one), so the DRM device is released
+ * only after this ran; as a drmm action it never ran and every unbind leaked
+ * the DRM device, its minors and the TTM device.  At unbind it runs after
+ * simgpu_pci_remove() unplugged the device, so no ioctl is left using the
+ * ring.
+ */
+static void simgpu_ring_fini(void *arg)
 {
 	struct simgpu_device *sdev = arg;
 
@@ -765,7 +774,7 @@ static void simgpu_ring_fini(struct drm_device *drm, void *arg)
  *
  * The ring is a buffer pinned in VRAM, mapped at %SIMGPU_KERNEL_RING_VA of
  * the kernel VM, and starts with its header (see DOC: Kernel ring).  Both
- * go away with the DRM device (a drmm action).
+ * go away when the device is unbound (a devm action).
  *
  * Return: 0 or a negative errno.
  */
@@ -811,7 +820,7 @@ int simgpu_ring_init(struct simgpu_device *sdev)
 
 	sdev->kernel_vm = kvm;
 	sdev->ring_bo = bo;
-	return drmm_add_action_or_reset(&sdev->drm, simgpu_ring_fini, sdev);
+	return devm_add_action_or_reset(sdev->drm.dev, simgpu_ring_fini, sdev);
 
 err_close:
 	simgpu_vm_close(kvm);
