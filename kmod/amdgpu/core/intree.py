@@ -50,6 +50,10 @@ for o in objs:
         for m in re.finditer(r"^ \* DOC: (.+)$", f.read(), re.M):
             docs.append((src, m.group(1).strip()))
 
+# The overview first: the file that has it, then the rest in build order.
+first = [src for src, doc in docs if doc == "Overview"]
+docs.sort(key=lambda d: 0 if d[0] in first else 1)
+
 title = "cardsnoop: GPU virtual address spaces as files"
 rst = [".. SPDX-License-Identifier: GPL-2.0", "",
        "=" * len(title), title, "=" * len(title), ""]
