@@ -228,9 +228,11 @@ static ssize_t cardsnoop_copy_user_mm(struct mm_struct *mm, unsigned long addr,
  * One step of read/write at @pos: resolve one extent and copy at most @len
  * bytes of it.  For writes the bytes are already in @bounce.
  *
- * Return: bytes done (> 0), -EAGAIN to retry the step, -EFAULT/-EIO/... on
- * error; a read that faulted on the user buffer returns -ERESTARTNOINTR
- * after the caller faulted in nothing yet: we fault in here and retry.
+ * Return: bytes done (> 0), -EAGAIN to retry the step (after an
+ * invalidation raced it, or after faulting in the user buffer with every
+ * lock dropped), -ENOBUFS when it needs a bounce buffer and @bounce is NULL
+ * (the caller allocates one with no lock held and retries), or
+ * -EFAULT/-EIO/... on error.
  */
 static ssize_t cardsnoop_step(struct cardsnoop_file *cf,
 			      struct cardsnoop_vm *vm, u64 pos,
@@ -276,6 +278,15 @@ static ssize_t cardsnoop_step(struct cardsnoop_file *cf,
 	n = min_t(u64, len, ext.size);
 	if (drm_WARN_ON_ONCE(cdev->drm, !n)) {
 		ret = -EIO;
+		goto out_unlock;
+	}
+
+	/* Reads of VRAM and uncached pages need the bounce buffer: get one. */
+	if (!bounce && (ext.backing == CARDSNOOP_BACKING_VRAM ||
+			ext.backing == CARDSNOOP_BACKING_TTM_ACCESS ||
+			(ext.backing == CARDSNOOP_BACKING_PAGES &&
+			 (ext.write_combined || ext.uncached)))) {
+		ret = -ENOBUFS;
 		goto out_unlock;
 	}
 
@@ -330,8 +341,11 @@ static ssize_t cardsnoop_step(struct cardsnoop_file *cf,
 		if (!write && (ext.write_combined || ext.uncached))
 			return copy_to_user(ubuf, bounce, n) ? -EFAULT : n;
 		if (faulted && !ret) {
-			/* No lock held: fault the buffer in and retry. */
-			if (fault_in_writeable(ubuf, min_t(size_t, n, PAGE_SIZE)))
+			/*
+			 * No lock held: fault in the whole step's destination
+			 * (not a page: each retry costs a resolve), retry.
+			 */
+			if (fault_in_writeable(ubuf, n) == n)
 				return -EFAULT;
 			return -EAGAIN;
 		}
@@ -411,9 +425,15 @@ ssize_t cardsnoop_rw(struct cardsnoop_file *cf, char __user *ubuf,
 	if (!access_ok(ubuf, count))
 		return -EFAULT;
 
-	bounce = kvmalloc(CARDSNOOP_BOUNCE_SIZE, GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
+	/*
+	 * Writes always go through the bounce buffer; reads only for memory
+	 * that is not cached system pages, so it is allocated on first need.
+	 */
+	if (write) {
+		bounce = kvmalloc(CARDSNOOP_BOUNCE_SIZE, GFP_KERNEL);
+		if (!bounce)
+			return -ENOMEM;
+	}
 
 	while (count) {
 		size_t len = count;
@@ -437,6 +457,14 @@ ssize_t cardsnoop_rw(struct cardsnoop_file *cf, char __user *ubuf,
 		ret = cardsnoop_step(cf, vm, pos, ubuf, len, bounce, write);
 		cardsnoop_exit(cdev, idx);
 
+		if (ret == -ENOBUFS) {
+			bounce = kvmalloc(CARDSNOOP_BOUNCE_SIZE, GFP_KERNEL);
+			if (!bounce) {
+				ret = -ENOMEM;
+				break;
+			}
+			continue;
+		}
 		if (ret == -EAGAIN) {
 			atomic64_inc(&cf->stats.retries);
 			/*
@@ -721,14 +749,26 @@ static void cardsnoop_snapshots_reclaim(struct cardsnoop_file *cf,
 
 /* mmap ----------------------------------------------------------------- */
 
+/*
+ * Protection of the PTEs of live system pages.  vm_page_prot of a shared
+ * writable mapping is read-only (write-notify, for pfn_mkwrite), which VRAM
+ * snapshots need to track dirty pages; live pages need no tracking, so
+ * they are mapped writable at once when both the mapping and the GPU
+ * mapping allow writes, sparing a fault per page on first write.
+ */
 static pgprot_t cardsnoop_prot(struct vm_area_struct *vma,
 			       const struct cardsnoop_extent *ext)
 {
+	pgprot_t prot = vma->vm_page_prot;
+
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED) &&
+	    (ext->map.perms & CARDSNOOP_PERM_WRITE))
+		prot = vm_get_page_prot(vma->vm_flags);
 	if (ext->write_combined)
-		return pgprot_writecombine(vma->vm_page_prot);
+		return pgprot_writecombine(prot);
 	if (ext->uncached)
-		return pgprot_noncached(vma->vm_page_prot);
-	return vma->vm_page_prot;
+		return pgprot_noncached(prot);
+	return prot;
 }
 
 /*

@@ -416,7 +416,9 @@ void __cardsnoop_invalidate_end(struct cardsnoop_inval inv)
 		/* Even again.  Pairs with READ_ONCE in read_begin/retry. */
 		WRITE_ONCE(vm->seq, vm->seq + 1);
 	up_write(&vm->lock);
-	wake_up_all(&vm->wq);
+	/* wq_has_sleeper()'s barrier pairs with the one in prepare_to_wait(). */
+	if (wq_has_sleeper(&vm->wq))
+		wake_up_all(&vm->wq);
 }
 EXPORT_SYMBOL_GPL(__cardsnoop_invalidate_end);
 

@@ -85,17 +85,14 @@ void cardsnoop_event_push(struct cardsnoop_file *cf,
 	spin_lock(&cf->ev_lock);
 	cardsnoop_event_push_locked(cf, ev);
 	spin_unlock(&cf->ev_lock);
-	wake_up_interruptible_poll(&cf->ev_wq, EPOLLIN | EPOLLPRI);
+	/* The barrier in wq_has_sleeper() pairs with the one in the waiters. */
+	if (wq_has_sleeper(&cf->ev_wq))
+		wake_up_interruptible_poll(&cf->ev_wq, EPOLLIN | EPOLLPRI);
 }
 
-/**
- * __cardsnoop_event() - slow path of the cardsnoop_event_*() calls
- * @vm: the VM the change happened in
- * @ev: the record; seqno and timestamp are filled in per file
- *
- * Context: process context.
- */
-void __cardsnoop_event(struct cardsnoop_vm *vm, const struct cardsnoop_event *ev)
+/* Queue @ev on every file attached to @vm. */
+static void cardsnoop_event_broadcast(struct cardsnoop_vm *vm,
+				      const struct cardsnoop_event *ev)
 {
 	struct cardsnoop_file *cf;
 
@@ -106,7 +103,114 @@ void __cardsnoop_event(struct cardsnoop_vm *vm, const struct cardsnoop_event *ev
 		cardsnoop_event_push(cf, ev);
 	up_read(&vm->lock);
 }
-EXPORT_SYMBOL_GPL(__cardsnoop_event);
+
+/**
+ * __cardsnoop_event_bind() - slow path of cardsnoop_event_bind()
+ * @vm: the VM
+ * @m: the new mapping
+ *
+ * Context: process context, the VM lock held.
+ */
+void __cardsnoop_event_bind(struct cardsnoop_vm *vm,
+			    const struct cardsnoop_mapping *m)
+{
+	struct cardsnoop_event ev = {
+		.type = CARDSNOOP_EVENT_BIND, .va = m->va, .size = m->size,
+		.bo_id = m->bo_id, .data = m->bo_offset,
+		.placement = m->placement, .kind = m->kind, .arg = m->perms,
+	};
+
+	cardsnoop_event_broadcast(vm, &ev);
+}
+EXPORT_SYMBOL_GPL(__cardsnoop_event_bind);
+
+/**
+ * __cardsnoop_event_unbind() - slow path of cardsnoop_event_unbind()
+ * @vm: the VM
+ * @va: first VA
+ * @size: bytes
+ * @bo_id: the buffer that was mapped, 0 if none
+ *
+ * Context: process context, the VM lock held.
+ */
+void __cardsnoop_event_unbind(struct cardsnoop_vm *vm, u64 va, u64 size,
+			      u64 bo_id)
+{
+	struct cardsnoop_event ev = {
+		.type = CARDSNOOP_EVENT_UNBIND, .va = va, .size = size,
+		.bo_id = bo_id,
+	};
+
+	cardsnoop_event_broadcast(vm, &ev);
+}
+EXPORT_SYMBOL_GPL(__cardsnoop_event_unbind);
+
+/**
+ * __cardsnoop_event_move() - slow path of cardsnoop_event_move()
+ * @vm: the VM
+ * @va: first VA of the mapping
+ * @size: its size
+ * @bo_id: the buffer
+ * @placement: where it is now
+ * @evict: EVICT rather than MIGRATE
+ *
+ * Context: process context, the VM lock held.
+ */
+void __cardsnoop_event_move(struct cardsnoop_vm *vm, u64 va, u64 size,
+			    u64 bo_id, u32 placement, bool evict)
+{
+	struct cardsnoop_event ev = {
+		.type = evict ? CARDSNOOP_EVENT_EVICT : CARDSNOOP_EVENT_MIGRATE,
+		.va = va, .size = size, .bo_id = bo_id,
+		.placement = placement,
+	};
+
+	cardsnoop_event_broadcast(vm, &ev);
+}
+EXPORT_SYMBOL_GPL(__cardsnoop_event_move);
+
+/**
+ * __cardsnoop_event_submit() - slow path of cardsnoop_event_submit()
+ * @vm: the VM
+ * @engine: the engine
+ * @ib_va: VA of the command buffer
+ * @ib_size: its size
+ * @seqno: the submission's sequence number
+ *
+ * Context: process context.
+ */
+void __cardsnoop_event_submit(struct cardsnoop_vm *vm, u32 engine, u64 ib_va,
+			      u64 ib_size, u64 seqno)
+{
+	struct cardsnoop_event ev = {
+		.type = CARDSNOOP_EVENT_SUBMIT, .va = ib_va, .size = ib_size,
+		.data = seqno, .arg = engine,
+	};
+
+	cardsnoop_event_broadcast(vm, &ev);
+}
+EXPORT_SYMBOL_GPL(__cardsnoop_event_submit);
+
+/**
+ * __cardsnoop_event_fault() - slow path of cardsnoop_event_fault()
+ * @vm: the VM
+ * @va: the faulting VA
+ * @access: %CARDSNOOP_ACCESS_*
+ * @seqno: the faulting submission's sequence number, or 0
+ *
+ * Context: process context.
+ */
+void __cardsnoop_event_fault(struct cardsnoop_vm *vm, u64 va, u32 access,
+			     u64 seqno)
+{
+	struct cardsnoop_event ev = {
+		.type = CARDSNOOP_EVENT_FAULT, .va = va, .data = seqno,
+		.arg = access,
+	};
+
+	cardsnoop_event_broadcast(vm, &ev);
+}
+EXPORT_SYMBOL_GPL(__cardsnoop_event_fault);
 
 static int cardsnoop_replay_fn(void *arg, const struct cardsnoop_mapping *m)
 {

@@ -268,8 +268,11 @@ static int simgpu_vm_sm_step_remap(struct drm_gpuva_op *gop, void *priv)
 	struct simgpu_vma *prev = NULL, *next = NULL;
 	u64 start, range;
 
-	drm_gpuva_op_remap_to_unmap_range(&gop->remap, &start, &range);
-	simgpu_snoop_event_unbind(op->vm, start, range, simgpu_vma_bo_id(old));
+	if (simgpu_snoop_active()) {
+		drm_gpuva_op_remap_to_unmap_range(&gop->remap, &start, &range);
+		simgpu_snoop_event_unbind(op->vm, start, range,
+					  simgpu_vma_bo_id(old));
+	}
 
 	if (gop->remap.prev) {
 		prev = simgpu_vm_op_get_vma(op);
@@ -300,8 +303,10 @@ static int simgpu_vm_sm_step_unmap(struct drm_gpuva_op *gop, void *priv)
 	struct simgpu_vm_op *op = priv;
 	struct simgpu_vma *vma = to_simgpu_vma(gop->unmap.va);
 
-	simgpu_snoop_event_unbind(op->vm, vma->base.va.addr, vma->base.va.range,
-				  simgpu_vma_bo_id(vma));
+	if (simgpu_snoop_active())
+		simgpu_snoop_event_unbind(op->vm, vma->base.va.addr,
+					  vma->base.va.range,
+					  simgpu_vma_bo_id(vma));
 	drm_gpuva_unmap(&gop->unmap);
 	simgpu_vma_retire(op, vma);
 	return 0;

@@ -323,8 +323,21 @@ static __always_inline bool cardsnoop_active(void)
 	return static_branch_unlikely(&cardsnoop_attached.key);
 }
 
-void __cardsnoop_event(struct cardsnoop_vm *vm,
-		       const struct cardsnoop_event *ev);
+void __cardsnoop_event_bind(struct cardsnoop_vm *vm,
+			    const struct cardsnoop_mapping *m);
+void __cardsnoop_event_unbind(struct cardsnoop_vm *vm, u64 va, u64 size,
+			      u64 bo_id);
+void __cardsnoop_event_move(struct cardsnoop_vm *vm, u64 va, u64 size,
+			    u64 bo_id, u32 placement, bool evict);
+void __cardsnoop_event_submit(struct cardsnoop_vm *vm, u32 engine, u64 ib_va,
+			      u64 ib_size, u64 seqno);
+void __cardsnoop_event_fault(struct cardsnoop_vm *vm, u64 va, u32 access,
+			     u64 seqno);
+
+/*
+ * The change-event calls below build their record out of line: with the
+ * key off, all a driver pays is the NOP of the static branch.
+ */
 
 /**
  * cardsnoop_event_bind() - report a new mapping to event readers
@@ -343,20 +356,12 @@ void __cardsnoop_event(struct cardsnoop_vm *vm,
 static __always_inline void
 cardsnoop_event_bind(struct cardsnoop_vm *vm, const struct cardsnoop_mapping *m)
 {
-	if (static_branch_unlikely(&cardsnoop_attached.key)) {
-		struct cardsnoop_event ev = {
-			.type = CARDSNOOP_EVENT_BIND, .va = m->va,
-			.size = m->size, .bo_id = m->bo_id,
-			.data = m->bo_offset, .placement = m->placement,
-			.kind = m->kind, .arg = m->perms,
-		};
-
-		__cardsnoop_event(vm, &ev);
-	}
+	if (static_branch_unlikely(&cardsnoop_attached.key))
+		__cardsnoop_event_bind(vm, m);
 }
 
 /**
- * cardsnoop_event_unbind() - report that a mapping went away
+ * cardsnoop_event_unbind() - report that a VA range was unmapped
  * @vm: the VM
  * @va: first VA
  * @size: bytes
@@ -367,14 +372,8 @@ cardsnoop_event_bind(struct cardsnoop_vm *vm, const struct cardsnoop_mapping *m)
 static __always_inline void
 cardsnoop_event_unbind(struct cardsnoop_vm *vm, u64 va, u64 size, u64 bo_id)
 {
-	if (static_branch_unlikely(&cardsnoop_attached.key)) {
-		struct cardsnoop_event ev = {
-			.type = CARDSNOOP_EVENT_UNBIND, .va = va,
-			.size = size, .bo_id = bo_id,
-		};
-
-		__cardsnoop_event(vm, &ev);
-	}
+	if (static_branch_unlikely(&cardsnoop_attached.key))
+		__cardsnoop_event_unbind(vm, va, size, bo_id);
 }
 
 /**
@@ -394,16 +393,8 @@ static __always_inline void
 cardsnoop_event_move(struct cardsnoop_vm *vm, u64 va, u64 size, u64 bo_id,
 		     u32 placement, bool evict)
 {
-	if (static_branch_unlikely(&cardsnoop_attached.key)) {
-		struct cardsnoop_event ev = {
-			.type = evict ? CARDSNOOP_EVENT_EVICT :
-					CARDSNOOP_EVENT_MIGRATE,
-			.va = va, .size = size, .bo_id = bo_id,
-			.placement = placement,
-		};
-
-		__cardsnoop_event(vm, &ev);
-	}
+	if (static_branch_unlikely(&cardsnoop_attached.key))
+		__cardsnoop_event_move(vm, va, size, bo_id, placement, evict);
 }
 
 /**
@@ -420,14 +411,8 @@ static __always_inline void
 cardsnoop_event_submit(struct cardsnoop_vm *vm, u32 engine, u64 ib_va,
 		       u64 ib_size, u64 seqno)
 {
-	if (static_branch_unlikely(&cardsnoop_attached.key)) {
-		struct cardsnoop_event ev = {
-			.type = CARDSNOOP_EVENT_SUBMIT, .va = ib_va,
-			.size = ib_size, .data = seqno, .arg = engine,
-		};
-
-		__cardsnoop_event(vm, &ev);
-	}
+	if (static_branch_unlikely(&cardsnoop_attached.key))
+		__cardsnoop_event_submit(vm, engine, ib_va, ib_size, seqno);
 }
 
 /**
@@ -442,14 +427,8 @@ cardsnoop_event_submit(struct cardsnoop_vm *vm, u32 engine, u64 ib_va,
 static __always_inline void
 cardsnoop_event_fault(struct cardsnoop_vm *vm, u64 va, u32 access, u64 seqno)
 {
-	if (static_branch_unlikely(&cardsnoop_attached.key)) {
-		struct cardsnoop_event ev = {
-			.type = CARDSNOOP_EVENT_FAULT, .va = va,
-			.data = seqno, .arg = access,
-		};
-
-		__cardsnoop_event(vm, &ev);
-	}
+	if (static_branch_unlikely(&cardsnoop_attached.key))
+		__cardsnoop_event_fault(vm, va, access, seqno);
 }
 
 /* Generic helpers for drivers on drm_gpuvm and TTM. */
