@@ -264,7 +264,6 @@ void cardsnoop_device_put(struct cardsnoop_device *cdev)
 void cardsnoop_unregister(struct cardsnoop_device *cdev)
 {
 	struct cardsnoop_file *cf, *tmp;
-	LIST_HEAD(files);
 
 	if (IS_ERR_OR_NULL(cdev))
 		return;
@@ -275,14 +274,18 @@ void cardsnoop_unregister(struct cardsnoop_device *cdev)
 	/* Pairs with the READ_ONCE in cardsnoop_enter(). */
 	synchronize_srcu(&cdev->srcu);
 
+	/*
+	 * Detach under files_lock: a file being released takes it first and
+	 * so waits for us here, instead of freeing what we are detaching.
+	 * No ATTACH holds a file's lock and wants files_lock any more (it is
+	 * past the SRCU section we waited for, or will not enter it).
+	 */
 	mutex_lock(&cdev->files_lock);
-	list_splice_init(&cdev->files, &files);
-	mutex_unlock(&cdev->files_lock);
-
-	list_for_each_entry_safe(cf, tmp, &files, dev_link) {
+	list_for_each_entry_safe(cf, tmp, &cdev->files, dev_link) {
 		list_del_init(&cf->dev_link);
 		cardsnoop_file_detach(cf, true);
 	}
+	mutex_unlock(&cdev->files_lock);
 
 	cardsnoop_device_put(cdev);
 }

@@ -70,7 +70,9 @@ struct cardsnoop_device {
 	bool unplugged;
 
 	/**
-	 * @files_lock: protects @files.  Taken outside &cardsnoop_vm.lock.
+	 * @files_lock: protects @files.  Taken outside &cardsnoop_file.lock
+	 * and &cardsnoop_vm.lock; held by cardsnoop_unregister() while it
+	 * detaches the files, so that a release waits for it.
 	 */
 	struct mutex files_lock;
 

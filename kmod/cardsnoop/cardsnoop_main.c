@@ -324,14 +324,18 @@ static int cardsnoop_ioctl_attach(struct cardsnoop_file *cf, void *data)
 	cf->drm_filp = drm_filp;
 	cf->flags = args->flags;
 
+	/* Pairs with smp_load_acquire() in cardsnoop_attached_vm(). */
+	smp_store_release(&cf->attached, true);
+	mutex_unlock(&cf->lock);
+
+	/*
+	 * Not under cf->lock: cardsnoop_unregister() takes files_lock, then
+	 * each file's lock.  Still in the SRCU section, so it finds us here.
+	 */
 	mutex_lock(&cdev->files_lock);
 	list_add_tail(&cf->dev_link, &cdev->files);
 	mutex_unlock(&cdev->files_lock);
-
-	/* Pairs with smp_load_acquire() in cardsnoop_attached_vm(). */
-	smp_store_release(&cf->attached, true);
 	cardsnoop_exit(cdev, idx);
-	mutex_unlock(&cf->lock);
 
 	args->client_id = cf->client_id;
 	args->owner_pid = 0;
