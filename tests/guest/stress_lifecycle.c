@@ -826,6 +826,97 @@ static int t_unbind_attached(void *arg)
 	return 0;
 }
 
+struct closer {
+	int *sfd;
+	void **map;
+	int n;
+	uint64_t delay_us;
+	atomic_int go;
+	pthread_t th;
+};
+
+static void *close_all(void *arg)
+{
+	struct closer *c = arg;
+	int i;
+
+	while (!atomic_load(&c->go))
+		;
+	usleep(c->delay_us);
+	for (i = c->n - 1; i >= 0; i--) {
+		munmap(c->map[i], PAGE);
+		close(c->sfd[i]);
+	}
+	return NULL;
+}
+
+/*
+ * Snoopers close their files while the device is being unbound: the
+ * unbind detaches every attached file while they are released.  Many
+ * attached, mapped files, closed from another thread at a range of delays
+ * after the unbind starts.
+ */
+static int t_unbind_close_race(void *arg)
+{
+	const int n = 96;
+	int sfd[96], round, rounds = cs_scaled(&args, 12, 4);
+	void *map[96];
+	struct cs_rng rng;
+	char old_max[32] = "16384";
+	FILE *f;
+
+	cs_rng_seed(&rng, args.seed, 6);
+	CHECK(!find_device(), "no simgpu device");
+	/* Small event rings: 96 attachments need not cost 96 MiB. */
+	f = fopen("/sys/module/cardsnoop/parameters/events_max", "r+");
+	if (f) {
+		if (!fgets(old_max, sizeof(old_max), f))
+			strcpy(old_max, "16384");
+		rewind(f);
+		fputs("16", f);
+		fclose(f);
+	}
+	for (round = 0; round < rounds; round++) {
+		struct closer c = { .sfd = sfd, .map = map, .n = n };
+		struct target t;
+		int i, gfd;
+
+		CHECK(!target_start(&t, NULL), "no target");
+		gfd = pidfd_get_fd(t.pid, t.fd);
+		CHECK(gfd >= 0, "pidfd_getfd");
+		for (i = 0; i < n; i++) {
+			sfd[i] = snoop_open_for(gfd);
+			CHECK(sfd[i] >= 0 && !snoop_attach(sfd[i], gfd, 0, 0, NULL),
+			      "attach %d", i);
+			map[i] = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, sfd[i],
+				      VA_V + i * PAGE);
+			CHECK(map[i] != MAP_FAILED && !access_faults(map[i], 0),
+			      "map %d", i);
+		}
+		close(gfd);
+		c.delay_us = round % 4 == 0 ? 0 : cs_rng_below(&rng, 20000);
+		pthread_create(&c.th, NULL, close_all, &c);
+		atomic_store(&c.go, 1);
+		CHECK(!sysfs_write("unbind", dev_name), "unbind: %s",
+		      strerror(errno));
+		pthread_join(c.th, NULL);
+		target_kill(&t);
+		CHECK(!sysfs_write("bind", dev_name), "bind: %s", strerror(errno));
+		i = wait_device();
+		CHECK(i >= 0, "the device did not come back");
+		close(i);
+	}
+	f = fopen("/sys/module/cardsnoop/parameters/events_max", "w");
+	if (f) {
+		fputs(old_max, f);
+		fclose(f);
+	}
+	cs_diag("%d unbinds racing the close of %d attached, mapped files", rounds,
+		n);
+	CHECK(wait_hooks_off(), "hooks still enabled after every file closed");
+	return 0;
+}
+
 /* ---------------------------------------------------- module unload */
 
 static int unload(const char *mod)
@@ -1408,6 +1499,8 @@ static const struct test tests[] = {
 	     t_snooper_killed, 180),
 	TEST("unbind", "device unbound (sysfs) under an attached, mapped, busy snooper",
 	     t_unbind_attached, 120),
+	TEST("unbind_close", "device unbound while snoopers close their files",
+	     t_unbind_close_race, 180),
 	TEST("memory", "10,000 attach/detach and 10,000 map/unmap cycles: memory back",
 	     t_memory_cycles, 300),
 	TEST("fault_injection", "allocation failures in attach, read, fault and snapshot paths",
