@@ -304,21 +304,27 @@ void *cardsnoop_device_priv(struct cardsnoop_device *cdev)
 EXPORT_SYMBOL_GPL(cardsnoop_device_priv);
 
 /*
- * cardsnoop_enter() - start a section that may call the backend
+ * __cardsnoop_enter() - start a section that may call the backend
+ *
+ * Use it through cardsnoop_enter(), which tells sparse that the SRCU read
+ * side is held when it returns true.
  *
  * Return: false if the device is gone (the caller fails with -ENODEV).
  */
-bool cardsnoop_enter(struct cardsnoop_device *cdev, int *idx)
+bool __cardsnoop_enter(struct cardsnoop_device *cdev, int *idx)
 {
 	*idx = srcu_read_lock(&cdev->srcu);
 	if (READ_ONCE(cdev->unplugged)) {
 		srcu_read_unlock(&cdev->srcu, *idx);
 		return false;
 	}
+	/* Held until cardsnoop_exit(); __cond_lock() accounts for it. */
+	__release(&cdev->srcu);
 	return true;
 }
 
 void cardsnoop_exit(struct cardsnoop_device *cdev, int idx)
+	__releases(&cdev->srcu)
 {
 	srcu_read_unlock(&cdev->srcu, idx);
 }

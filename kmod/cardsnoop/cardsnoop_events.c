@@ -299,6 +299,7 @@ __poll_t cardsnoop_events_poll(struct cardsnoop_file *cf, struct file *filp,
 {
 	__poll_t mask;
 
+	/* Pairs with smp_store_release() in cardsnoop_ioctl_attach(). */
 	if (!smp_load_acquire(&cf->attached))
 		return EPOLLERR;
 
@@ -396,6 +397,7 @@ int cardsnoop_ioctl_events(struct cardsnoop_file *cf, void *data)
 		return -EINVAL;
 	if (!args->count || args->stride < sizeof(struct cardsnoop_event))
 		return -EINVAL;
+	/* Pairs with smp_store_release() in cardsnoop_ioctl_attach(). */
 	if (!smp_load_acquire(&cf->attached))
 		return -EBADFD;
 

@@ -84,7 +84,7 @@ struct cardsnoop_device {
  * struct cardsnoop_counters - per-file statistics shown in fdinfo
  */
 struct cardsnoop_counters {
-	/** @reads: bytes read. */
+	/** @read_bytes: bytes read. */
 	atomic64_t read_bytes;
 	/** @written_bytes: bytes written. */
 	atomic64_t written_bytes;
@@ -226,8 +226,11 @@ extern unsigned int cardsnoop_snapshot_limit_mb;
 extern unsigned int cardsnoop_fault_around_pages;
 
 void cardsnoop_device_put(struct cardsnoop_device *cdev);
-bool cardsnoop_enter(struct cardsnoop_device *cdev, int *idx);
-void cardsnoop_exit(struct cardsnoop_device *cdev, int idx);
+bool __cardsnoop_enter(struct cardsnoop_device *cdev, int *idx);
+#define cardsnoop_enter(cdev, idx) \
+	__cond_lock(&(cdev)->srcu, __cardsnoop_enter(cdev, idx))
+void cardsnoop_exit(struct cardsnoop_device *cdev, int idx)
+	__releases(&cdev->srcu);
 
 int cardsnoop_vm_read_begin(struct cardsnoop_vm *vm, unsigned long *seq);
 bool cardsnoop_vm_read_retry(struct cardsnoop_vm *vm, unsigned long seq);

@@ -366,55 +366,27 @@ err_fput:
 	return ret;
 }
 
-static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
+/*
+ * The VMs of @file_priv into @descs (room for @max); the number it has, or
+ * a negative errno.  Calls the backend inside the device's SRCU section.
+ */
+static int cardsnoop_vms_gather(struct cardsnoop_device *cdev,
+				struct drm_file *file_priv,
+				struct cardsnoop_vm_desc *descs,
+				unsigned int max)
 {
-	struct cardsnoop_device *cdev = cf->cdev;
 	const struct cardsnoop_backend_ops *ops = cdev->ops;
-	struct cardsnoop_vms *args = data;
-	struct cardsnoop_vm_desc *descs = NULL;
-	struct drm_file *file_priv;
 	struct cardsnoop_vm *vm;
-	struct file *drm_filp;
-	unsigned int room, i;
-	int n, ret = 0, idx;
+	int n, idx;
 
-	if (args->pad)
-		return -EINVAL;
-	if (args->vms_ptr && args->stride < sizeof(struct cardsnoop_vm_desc))
-		return -EINVAL;
-
-	drm_filp = cardsnoop_get_drm_file(cdev, args->drm_fd, &file_priv);
-	if (IS_ERR(drm_filp))
-		return PTR_ERR(drm_filp);
-
-	room = args->vms_ptr ? min_t(u32, args->count, 64) : 0;
-	if (!cardsnoop_enter(cdev, &idx)) {
-		ret = -ENODEV;
-		goto out_fput;
-	}
+	if (!cardsnoop_enter(cdev, &idx))
+		return -ENODEV;
 	if (ops->file_vms) {
-		descs = kcalloc(64, sizeof(*descs), GFP_KERNEL);
-		if (!descs) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
-		n = ops->file_vms(file_priv, descs, 64);
-		if (n < 0) {
-			ret = n;
-			goto out_free;
-		}
+		n = ops->file_vms(file_priv, descs, max);
 	} else {
-		descs = kcalloc(1, sizeof(*descs), GFP_KERNEL);
-		if (!descs) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
 		vm = ops->file_vm(file_priv, 0);
 		if (IS_ERR(vm)) {
-			ret = PTR_ERR(vm) == -ENOENT ? 0 : PTR_ERR(vm);
-			n = 0;
-			if (ret)
-				goto out_free;
+			n = PTR_ERR(vm) == -ENOENT ? 0 : PTR_ERR(vm);
 		} else {
 			descs[0].id = vm->id;
 			descs[0].va_start = vm->va_start;
@@ -425,10 +397,43 @@ static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
 			n = 1;
 		}
 	}
-
 	cardsnoop_exit(cdev, idx);
-	idx = -1;
+	return n;
+}
 
+#define CARDSNOOP_VMS_MAX	64
+
+static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
+{
+	struct cardsnoop_device *cdev = cf->cdev;
+	struct cardsnoop_vms *args = data;
+	struct cardsnoop_vm_desc *descs;
+	struct drm_file *file_priv;
+	struct file *drm_filp;
+	unsigned int room, i;
+	int n, ret = 0;
+
+	if (args->pad)
+		return -EINVAL;
+	if (args->vms_ptr && args->stride < sizeof(struct cardsnoop_vm_desc))
+		return -EINVAL;
+
+	drm_filp = cardsnoop_get_drm_file(cdev, args->drm_fd, &file_priv);
+	if (IS_ERR(drm_filp))
+		return PTR_ERR(drm_filp);
+
+	descs = kcalloc(CARDSNOOP_VMS_MAX, sizeof(*descs), GFP_KERNEL);
+	if (!descs) {
+		ret = -ENOMEM;
+		goto out_fput;
+	}
+	n = cardsnoop_vms_gather(cdev, file_priv, descs, CARDSNOOP_VMS_MAX);
+	if (n < 0) {
+		ret = n;
+		goto out_free;
+	}
+
+	room = args->vms_ptr ? min_t(u32, args->count, CARDSNOOP_VMS_MAX) : 0;
 	for (i = 0; i < min_t(unsigned int, room, n); i++) {
 		void __user *dst = u64_to_user_ptr(args->vms_ptr +
 						   (u64)i * args->stride);
@@ -444,8 +449,6 @@ static int cardsnoop_ioctl_vms(struct cardsnoop_file *cf, void *data)
 
 out_free:
 	kfree(descs);
-	if (idx >= 0)
-		cardsnoop_exit(cdev, idx);
 out_fput:
 	fput(drm_filp);
 	return ret;
@@ -587,6 +590,7 @@ static int cardsnoop_ioctl_resolve(struct cardsnoop_file *cf, void *data)
 	struct cardsnoop_extent ext = { };
 	struct cardsnoop_snapshot *snap;
 	struct cardsnoop_vm *vm;
+	phys_addr_t phys = 0;
 	bool privileged;
 	int ret, idx;
 
@@ -606,6 +610,9 @@ static int cardsnoop_ioctl_resolve(struct cardsnoop_file *cf, void *data)
 		goto out_exit;
 	ext.va = args->va;
 	ret = ops->resolve(vm, args->va, &ext);
+	/* @ext.pages is the backing's: it may be freed once we unlock. */
+	if (!ret && ext.backing == CARDSNOOP_BACKING_PAGES)
+		phys = page_to_phys(ext.pages[0]) + ext.page_offset;
 	ops->unlock_vm(vm);
 	if (ret)
 		goto out_exit;
@@ -620,10 +627,8 @@ static int cardsnoop_ioctl_resolve(struct cardsnoop_file *cf, void *data)
 	if (privileged) {
 		if (ext.backing == CARDSNOOP_BACKING_VRAM)
 			args->vram_offset = ext.vram_offset;
-		if (ext.backing == CARDSNOOP_BACKING_PAGES) {
-			args->phys_addr = page_to_phys(ext.pages[0]) +
-					  ext.page_offset;
-		}
+		if (ext.backing == CARDSNOOP_BACKING_PAGES)
+			args->phys_addr = phys;
 		args->dma_addr = ext.dma_addr;
 	}
 

@@ -274,11 +274,11 @@ static int simgpu_ring_emit_locked(struct simgpu_job *job,
 				   const struct drm_simgpu_cmd *cmd)
 {
 	struct drm_simgpu_ring_packet pkt = {
-		.type = SIMGPU_PACKET_IB,
-		.status = SIMGPU_PACKET_PENDING,
-		.client_id = job->client_id,
-		.ib_va = simgpu_va_to_user(simgpu_lin(cmd->arg0)),
-		.ib_size = cmd->arg1,
+		.type = cpu_to_le32(SIMGPU_PACKET_IB),
+		.status = cpu_to_le32(SIMGPU_PACKET_PENDING),
+		.client_id = cpu_to_le64(job->client_id),
+		.ib_va = cpu_to_le64(simgpu_va_to_user(simgpu_lin(cmd->arg0))),
+		.ib_size = cpu_to_le64(cmd->arg1),
 	};
 	__le64 wptr, rptr;
 	u64 va;
@@ -291,7 +291,7 @@ static int simgpu_ring_emit_locked(struct simgpu_job *job,
 				 sizeof(wptr), false);
 	if (ret)
 		return ret;
-	pkt.seqno = ++job->sdev->seqno;
+	pkt.seqno = cpu_to_le64(++job->sdev->seqno);
 	ret = simgpu_ring_access(job, simgpu_ring_slot_offset(le64_to_cpu(wptr) %
 							      SIMGPU_RING_SLOTS),
 				 &pkt, sizeof(pkt), true);

@@ -214,28 +214,28 @@ struct drm_simgpu_cmd {
  */
 struct drm_simgpu_ring_header {
 	/** @magic: %SIMGPU_RING_MAGIC. */
-	__u32 magic;
+	__le32 magic;
 
 	/** @version: layout version, 1. */
-	__u32 version;
+	__le32 version;
 
 	/** @header_size: bytes from the ring start to the packet area. */
-	__u32 header_size;
+	__le32 header_size;
 
 	/** @packet_size: bytes of one packet slot (64). */
-	__u32 packet_size;
+	__le32 packet_size;
 
 	/** @size: bytes of the packet area. */
-	__u64 size;
+	__le64 size;
 
 	/** @wptr: packets written by the kernel. */
-	__u64 wptr;
+	__le64 wptr;
 
 	/** @rptr: packets consumed by the engine. */
-	__u64 rptr;
+	__le64 rptr;
 
 	/** @last_seqno: seqno of the last packet the engine finished. */
-	__u64 last_seqno;
+	__le64 last_seqno;
 };
 
 /**
@@ -243,25 +243,25 @@ struct drm_simgpu_ring_header {
  */
 struct drm_simgpu_ring_packet {
 	/** @type: %SIMGPU_PACKET_IB. */
-	__u32 type;
+	__le32 type;
 
 	/** @status: %SIMGPU_PACKET_*, updated by the engine. */
-	__u32 status;
+	__le32 status;
 
 	/** @seqno: the submission's sequence number on the device. */
-	__u64 seqno;
+	__le64 seqno;
 
 	/** @client_id: ``drm-client-id`` of the submitting file. */
-	__u64 client_id;
+	__le64 client_id;
 
 	/** @ib_va: VA of the IB in the client's VM (canonical). */
-	__u64 ib_va;
+	__le64 ib_va;
 
 	/** @ib_size: bytes of the IB. */
-	__u64 ib_size;
+	__le64 ib_size;
 
 	/** @reserved: zero. */
-	__u64 reserved[3];
+	__le64 reserved[3];
 };
 
 /**
