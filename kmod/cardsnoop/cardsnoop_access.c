@@ -616,7 +616,6 @@ static int cardsnoop_snapshot_writeback_locked(struct cardsnoop_file *cf,
 					       struct cardsnoop_snapshot *snap)
 {
 	struct cardsnoop_device *cdev = cf->cdev;
-	struct cardsnoop_extent ext = { .va = snap->va };
 	int ret;
 
 	if (!xchg(&snap->dirty, false))
@@ -625,16 +624,12 @@ static int cardsnoop_snapshot_writeback_locked(struct cardsnoop_file *cf,
 
 	/*
 	 * The snapshot exists, so no invalidation touched its page since it
-	 * was made: resolving gives the same backing.
+	 * was made: what it was copied from is still what backs it.  (No
+	 * resolve here: the backend must not be asked to lock anything under
+	 * the sequence lock.)
 	 */
-	ret = cdev->ops->resolve(vm, snap->va, &ext);
-	if (!ret && ext.backing != CARDSNOOP_BACKING_VRAM &&
-	    ext.backing != CARDSNOOP_BACKING_TTM_ACCESS)
-		ret = -EIO;
-	if (!ret)
-		ret = cardsnoop_copy_vram(cdev, &ext, 0,
-					  page_address(snap->page),
-					  min_t(u64, PAGE_SIZE, ext.size), true);
+	ret = cardsnoop_copy_vram(cdev, &snap->from, 0, page_address(snap->page),
+				  snap->from.size, true);
 	if (ret) {
 		WRITE_ONCE(snap->dirty, true);
 		return ret;
@@ -824,6 +819,8 @@ static vm_fault_t cardsnoop_fault_vram_locked(struct vm_fault *vmf,
 			return VM_FAULT_SIGBUS;
 		snap->va = ext->va;
 		snap->dirty = false;
+		snap->from = *ext;
+		snap->from.size = min_t(u64, PAGE_SIZE, ext->size);
 		old = xa_cmpxchg(&cf->snapshots, idx, NULL, snap, GFP_KERNEL);
 		if (xa_is_err(old))
 			return VM_FAULT_OOM;

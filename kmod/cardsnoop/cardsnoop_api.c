@@ -96,6 +96,16 @@
  * lock held, except for &cardsnoop_backend_ops.vram_access and
  * &cardsnoop_backend_ops.flush, which must not take the VM lock.
  *
+ * Buffers whose reservation is not the VM's (shared, imported): a backend
+ * that reserves such a buffer in &cardsnoop_backend_ops.resolve (trylock,
+ * returning -EAGAIN to have the core drop everything and retry after the
+ * backend waited) keeps it reserved until &cardsnoop_backend_ops.unlock_vm.
+ * The driver's move, eviction and release paths, which hold that
+ * reservation, may then bracket the change with cardsnoop_invalidate_begin()
+ * and cardsnoop_invalidate_end() back to back before it starts: no snooper
+ * copies from or maps the buffer while they hold the reservation, and the
+ * PTEs of earlier accesses are zapped by the begin.
+ *
  * No copy_to_user()/copy_from_user() runs under the VM lock with page faults
  * enabled: system pages are copied with page faults disabled (and the
  * access retried after fault_in_*() with every lock dropped, as i915 does),

@@ -114,6 +114,12 @@ struct cardsnoop_snapshot {
 	struct list_head lru;
 	/** @va: VA of the page. */
 	u64 va;
+	/**
+	 * @from: where the copy came from (backing, VRAM offset or buffer and
+	 * offset, size), for the writeback.  Valid as long as the snapshot
+	 * exists: an invalidation of its page drops it first.
+	 */
+	struct cardsnoop_extent from;
 };
 
 /**

@@ -25,6 +25,7 @@
 #include <linux/pseudo_fs.h>
 #include <linux/security.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -605,15 +606,26 @@ static int cardsnoop_ioctl_resolve(struct cardsnoop_file *cf, void *data)
 
 	if (!cardsnoop_enter(cdev, &idx))
 		return -ENODEV;
-	ret = ops->lock_vm(vm);
-	if (ret)
-		goto out_exit;
-	ext.va = args->va;
-	ret = ops->resolve(vm, args->va, &ext);
-	/* @ext.pages is the backing's: it may be freed once we unlock. */
-	if (!ret && ext.backing == CARDSNOOP_BACKING_PAGES)
-		phys = page_to_phys(ext.pages[0]) + ext.page_offset;
-	ops->unlock_vm(vm);
+	do {
+		ret = ops->lock_vm(vm);
+		if (ret)
+			goto out_exit;
+		memset(&ext, 0, sizeof(ext));
+		ext.va = args->va;
+		ret = ops->resolve(vm, args->va, &ext);
+		/* @ext.pages is the backing's: it may be freed once we unlock. */
+		if (!ret && ext.backing == CARDSNOOP_BACKING_PAGES)
+			phys = page_to_phys(ext.pages[0]) + ext.page_offset;
+		ops->unlock_vm(vm);
+		/* -EAGAIN: the backend waited with nothing held; again. */
+		if (ret == -EAGAIN) {
+			if (fatal_signal_pending(current)) {
+				ret = -EINTR;
+				goto out_exit;
+			}
+			cond_resched();
+		}
+	} while (ret == -EAGAIN);
 	if (ret)
 		goto out_exit;
 

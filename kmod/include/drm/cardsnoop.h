@@ -8,6 +8,7 @@
 #ifndef __DRM_CARDSNOOP_H__
 #define __DRM_CARDSNOOP_H__
 
+#include <linux/err.h>
 #include <linux/jump_label_ratelimit.h>
 #include <linux/list.h>
 #include <linux/rwsem.h>
@@ -254,6 +255,8 @@ struct cardsnoop_inval {
 	struct cardsnoop_vm *vm;
 };
 
+#if IS_ENABLED(CONFIG_DRM_CARDSNOOP)
+
 extern struct static_key_false_deferred cardsnoop_attached;
 
 struct cardsnoop_device *
@@ -431,7 +434,85 @@ cardsnoop_event_fault(struct cardsnoop_vm *vm, u64 va, u32 access, u64 seqno)
 		__cardsnoop_event_fault(vm, va, access, seqno);
 }
 
-/* Generic helpers for drivers on drm_gpuvm and TTM. */
+#else /* !CONFIG_DRM_CARDSNOOP */
+
+/*
+ * Without cardsnoop, drivers call the same functions: registration fails
+ * with -ENODEV (a driver goes on without a snoop node) and every hook is
+ * empty.
+ */
+static inline struct cardsnoop_device *
+cardsnoop_register(struct drm_device *drm,
+		   const struct cardsnoop_backend_ops *ops, u32 va_bits,
+		   u64 vram_size, void *priv)
+{
+	return ERR_PTR(-ENODEV);
+}
+
+static inline void cardsnoop_unregister(struct cardsnoop_device *cdev)
+{
+}
+
+static inline void *cardsnoop_device_priv(struct cardsnoop_device *cdev)
+{
+	return NULL;
+}
+
+static inline void cardsnoop_vm_init(struct cardsnoop_vm *vm,
+				     struct cardsnoop_device *cdev, u64 id,
+				     u64 va_start, u64 va_end)
+{
+}
+
+static inline void cardsnoop_vm_fini(struct cardsnoop_vm *vm)
+{
+}
+
+static inline struct cardsnoop_inval
+cardsnoop_invalidate_begin(struct cardsnoop_vm *vm, u64 start, u64 size)
+{
+	return (struct cardsnoop_inval){ };
+}
+
+static inline void cardsnoop_invalidate_end(struct cardsnoop_inval inv)
+{
+}
+
+static inline bool cardsnoop_active(void)
+{
+	return false;
+}
+
+static inline void
+cardsnoop_event_bind(struct cardsnoop_vm *vm, const struct cardsnoop_mapping *m)
+{
+}
+
+static inline void
+cardsnoop_event_unbind(struct cardsnoop_vm *vm, u64 va, u64 size, u64 bo_id)
+{
+}
+
+static inline void
+cardsnoop_event_move(struct cardsnoop_vm *vm, u64 va, u64 size, u64 bo_id,
+		     u32 placement, bool evict)
+{
+}
+
+static inline void
+cardsnoop_event_submit(struct cardsnoop_vm *vm, u32 engine, u64 ib_va,
+		       u64 ib_size, u64 seqno)
+{
+}
+
+static inline void
+cardsnoop_event_fault(struct cardsnoop_vm *vm, u64 va, u32 access, u64 seqno)
+{
+}
+
+#endif /* CONFIG_DRM_CARDSNOOP */
+
+/* Generic helpers for drivers on drm_gpuvm and TTM (in the core module). */
 struct drm_gpuva *cardsnoop_gpuvm_lookup(struct drm_gpuvm *gpuvm, u64 va,
 					 struct cardsnoop_extent *ext);
 void cardsnoop_gpuvm_mapping(struct drm_gpuva *gva,
