@@ -917,6 +917,80 @@ static int t_unbind_close_race(void *arg)
 	return 0;
 }
 
+/* ------------------------------------------- buffers freed under RESOLVE */
+
+struct resolver {
+	int sfd;
+	atomic_int *stop;
+	uint64_t ok, bad;
+	pthread_t th;
+};
+
+static void *resolve_loop(void *arg)
+{
+	struct resolver *r = arg;
+	uint64_t i;
+
+	for (i = 0; !atomic_load(r->stop); i++) {
+		struct cardsnoop_resolve res;
+
+		if (snoop_resolve(r->sfd, VA_S + (i % 16) * PAGE, &res))
+			continue;
+		r->ok++;
+		/* Root sees the page's physical address: a real one. */
+		if (res.mapping.placement == CARDSNOOP_PLACEMENT_SYSTEM &&
+		    (!res.phys_addr || res.phys_addr >= 1ull << 40 ||
+		     res.phys_addr & (PAGE - 1)) && !r->bad++)
+			cs_diag("RESOLVE gave physical address %#llx",
+				(unsigned long long)res.phys_addr);
+	}
+	return NULL;
+}
+
+/*
+ * RESOLVE (root, physical addresses) while the buffer it resolves is
+ * unbound and freed, over and over: what it reports comes from the
+ * buffer's pages while they are still its own (KASAN under make
+ * check-debug; an absurd address from freed, poisoned memory otherwise).
+ */
+static int t_resolve_free(void *arg)
+{
+	uint64_t cycles = cs_scaled(&args, 4000, 500), n, t0 = cs_now_ns();
+	struct resolver r[2];
+	atomic_int stop = 0;
+	int g, sfd, i;
+
+	g = sg_open(0);
+	CHECK(g >= 0, "no simgpu");
+	sfd = snoop_open_for(g);
+	CHECK(sfd >= 0 && !snoop_attach(sfd, g, 0, 0, NULL), "attach");
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct resolver){ .sfd = sfd, .stop = &stop };
+		pthread_create(&r[i].th, NULL, resolve_loop, &r[i]);
+	}
+	for (n = 0; n < cycles && cs_now_ns() - t0 < 60000000000ull; n++) {
+		uint32_t h;
+		char x;
+
+		CHECK(!sg_bo_create(g, 16 * PAGE, SIMGPU_PLACEMENT_SYSTEM, 0, &h,
+				    NULL), "bo_create");
+		CHECK(!sg_bind(g, h, VA_S, 16 * PAGE, 0, 0), "bind");
+		CHECK(pread(sfd, &x, 1, VA_S) == 1, "populate");
+		CHECK(!sg_unbind(g, VA_S, 16 * PAGE), "unbind");
+		CHECK(!sg_close_handle(g, h), "close");
+	}
+	atomic_store(&stop, 1);
+	for (i = 0; i < 2; i++)
+		pthread_join(r[i].th, NULL);
+	cs_diag("%llu buffers freed under %llu RESOLVEs, %llu absurd answers",
+		(unsigned long long)n, (unsigned long long)(r[0].ok + r[1].ok),
+		(unsigned long long)(r[0].bad + r[1].bad));
+	CHECK(!r[0].bad && !r[1].bad, "RESOLVE read a freed buffer's pages");
+	close(sfd);
+	close(g);
+	return 0;
+}
+
 /* ---------------------------------------------------- module unload */
 
 static int unload(const char *mod)
@@ -1499,6 +1573,8 @@ static const struct test tests[] = {
 	     t_snooper_killed, 180),
 	TEST("unbind", "device unbound (sysfs) under an attached, mapped, busy snooper",
 	     t_unbind_attached, 120),
+	TEST("resolve_free", "buffers unbound and freed under RESOLVE",
+	     t_resolve_free, 120),
 	TEST("unbind_close", "device unbound while snoopers close their files",
 	     t_unbind_close_race, 180),
 	TEST("memory", "10,000 attach/detach and 10,000 map/unmap cycles: memory back",
