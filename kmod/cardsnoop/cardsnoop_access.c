@@ -717,7 +717,12 @@ static void cardsnoop_snapshots_reclaim(struct cardsnoop_file *cf,
 					struct cardsnoop_vm *vm)
 {
 	const struct cardsnoop_backend_ops *ops = cf->cdev->ops;
-	u64 limit = (u64)cardsnoop_snapshot_limit_mb << 20;
+	/*
+	 * At least 1 MiB: below what one instruction touches (two pages),
+	 * a fault would drop the snapshot it just made, or the one the same
+	 * access needs, and the access would fault forever.
+	 */
+	u64 limit = (u64)max(READ_ONCE(cardsnoop_snapshot_limit_mb), 1u) << 20;
 	struct cardsnoop_snapshot *snap, *tmp;
 	LIST_HEAD(victims);
 

@@ -43,7 +43,7 @@
 unsigned int cardsnoop_snapshot_limit_mb = 64;
 module_param_named(snapshot_limit_mb, cardsnoop_snapshot_limit_mb, uint, 0644);
 MODULE_PARM_DESC(snapshot_limit_mb,
-		 "VRAM snapshot memory per attached file, in MiB (default 64)");
+		 "VRAM snapshot memory per attached file, in MiB (default 64, at least 1)");
 
 unsigned int cardsnoop_fault_around_pages = 64;
 module_param_named(fault_around_pages, cardsnoop_fault_around_pages, uint,
