@@ -1345,6 +1345,83 @@ static void rows_engine_bounds(void)
 	end("long commands");
 }
 
+static void set_param(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/cardsnoop/parameters/%s",
+		 name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(val, f);
+		fclose(f);
+	}
+}
+
+/* In a child with a 10 s alarm: 0 if @va of a fresh mapping reads. */
+static int read_mapped_in_child(off_t va, size_t off)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (!pid) {
+		uint8_t *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, E.s, va);
+
+		alarm(10);
+		if (p == MAP_FAILED)
+			_exit(2);
+		/* A load across the two pages needs both mapped at once. */
+		(void)*(volatile uint64_t *)(p + off);
+		*(volatile uint64_t *)(p + off) = 0;
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 :
+	       WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM ? ETIMEDOUT : EIO;
+}
+
+/*
+ * cardsnoop's module parameters at their boundaries (root may write them
+ * at any time): every value must leave a working file.
+ */
+static void rows_params(void)
+{
+	const off_t vram = VA_A + SZ_64K, sys = VA_A;
+	struct cardsnoop_event ev[4];
+	struct cardsnoop_events a = { .events_ptr = (uintptr_t)ev, .count = 4,
+				      .stride = sizeof(ev[0]) };
+	int s2;
+
+	begin("module parameters");
+	set_param("snapshot_limit_mb", "0");
+	row_result("snapshot_limit_mb 0: a VRAM page reads and writes", 0,
+		   read_mapped_in_child(vram, 8));
+	row_result("snapshot_limit_mb 0: a load across two VRAM pages", 0,
+		   read_mapped_in_child(vram, PAGE - 4));
+	set_param("snapshot_limit_mb", "1");
+	row_result("snapshot_limit_mb 1: a load across two VRAM pages", 0,
+		   read_mapped_in_child(vram, PAGE - 4));
+	set_param("snapshot_limit_mb", "64");
+	set_param("fault_around_pages", "0");
+	row_result("fault_around_pages 0: a load across two system pages", 0,
+		   read_mapped_in_child(sys, PAGE - 4));
+	set_param("fault_around_pages", "4294967295");
+	row_result("fault_around_pages ~0: a load across two system pages", 0,
+		   read_mapped_in_child(sys, PAGE - 4));
+	set_param("fault_around_pages", "64");
+	set_param("events_max", "0");
+	s2 = snoop_open_for(E.g);
+	row_result("events_max 0: ATTACH", 0,
+		   -snoop_attach(s2, E.g, 0, 0, NULL));
+	row_result("events_max 0: EVENTS", 0,
+		   xio(s2, CARDSNOOP_IOCTL_EVENTS, &a));
+	close(s2);
+	set_param("events_max", "16384");
+	end("boundaries of snapshot_limit_mb, fault_around_pages, events_max");
+}
+
 static int run_rows(void)
 {
 	env_setup();
@@ -1358,6 +1435,7 @@ static int run_rows(void)
 	rows_lseek();
 	rows_rw();
 	rows_mmap();
+	rows_params();
 	rows_simgpu_generic();
 	rows_sg_info();
 	rows_bo_create();
