@@ -805,6 +805,66 @@ static void rows_mmap(void)
 			   access_faults(p + PAGE - 1, 0) ? EFAULT : 0);
 		munmap((void *)p, PAGE);
 	}
+	/* What mprotect, mremap and fork do to snoop mappings. */
+	{
+		const off_t v = VA_A + 4 * SZ_1M;
+		volatile uint64_t *p;
+		int ro2, st, pipefd[2], back[2];
+		uint64_t x = 0;
+		pid_t pid;
+
+		ro2 = snoop_open_for(E.g);
+		snoop_attach(ro2, E.g, CARDSNOOP_ATTACH_READONLY, 0, NULL);
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro2, VA_A);
+		row_result("mprotect(PROT_WRITE), READONLY attachment", EACCES,
+			   mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE) ?
+			   errno : 0);
+		munmap((void *)p, PAGE);
+		close(ro2);
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, E.s, VA_A);
+		row_result("mprotect(PROT_WRITE), then a write", 0,
+			   mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE) ||
+			   access_faults(p, 1) ? EIO : 0);
+		row_result("mremap to grow (VM_DONTEXPAND)", EFAULT,
+			   mremap((void *)p, PAGE, 2 * PAGE, MREMAP_MAYMOVE) ==
+			   MAP_FAILED ? errno : 0);
+		munmap((void *)p, PAGE);
+
+		/* A child's copy of a mapping is zapped like ours. */
+		sg_bind(E.g, E.h_sys, v, PAGE, 0, 0);
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, E.s, v);
+		x = p[1];
+		(void)!pipe(pipefd);
+		(void)!pipe(back);
+		pid = fork();
+		if (!pid) {
+			char c;
+
+			/* Inherited page tables, then the unbind. */
+			if (p[1] != x || write(back[1], "r", 1) != 1 ||
+			    read(pipefd[0], &c, 1) != 1)
+				_exit(2);
+			_exit(access_faults(p, 0) ? 0 : 3);
+		}
+		{
+			char c;
+
+			(void)!read(back[0], &c, 1);
+		}
+		sg_unbind(E.g, v, PAGE);
+		(void)!write(pipefd[1], "u", 1);
+		waitpid(pid, &st, 0);
+		close(back[0]);
+		close(back[1]);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			cs_diag("fork child: status %#x", st);
+		row_result("a fork child's copy of a mapping, after an unbind: SIGBUS",
+			   0, WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : EIO);
+		row_result("ours too", EFAULT, access_faults(p, 0) ? EFAULT : 0);
+		munmap((void *)p, PAGE);
+		close(pipefd[0]);
+		close(pipefd[1]);
+	}
 	end("every boundary");
 }
 
