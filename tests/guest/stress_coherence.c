@@ -38,7 +38,10 @@
  * (pwrite, live system pages), or from the store until a writeback began
  * (VRAM snapshot pages: an invalidation in between discards the write).
  * Snapshot writes that were certainly discarded must show in fdinfo's
- * cardsnoop-discarded-bytes.
+ * cardsnoop-discarded-bytes.  The write phase runs again over 1.5 MiB
+ * with a 1 MiB snapshot cache, so that faults also write dirty snapshots
+ * back (reclaim); there a snapshot write may land at any later fault, and
+ * only "the buffer was mapped there when it was stored" is checked.
  *
  * Usage: stress_coherence [--seed N] [--scale N | CS_STRESS_SCALE=N]
  *		[--reads N] [--time S] [--phase read|write|all]
@@ -75,7 +78,10 @@
 #define VRAM_PAGES_MAX	(1u << 16)
 #define WMAX		(1u << 16)
 #define SMAX		(1u << 16)
-#define WPHASE_SLOTS	8
+/* Slots of the write phase: 8 (512 KiB), or 24 with reclaim (1.5 MiB). */
+static int wslots = 8;
+/* The write phase's snapshot cache is smaller than the arena. */
+static bool wreclaim;
 #define MAX_REPORTS	12
 
 /* Epoch flags. */
@@ -131,7 +137,7 @@ enum stat {
 	ST_INVAL, ST_RETRIES, ST_FAULTS, ST_SNAPFAULTS,
 	ST_W_PWRITE, ST_W_MMAP, ST_W_SYNC, ST_W_ERR, ST_W_LANDED,
 	ST_W_CONTENT, ST_W_VIOL, ST_W_DEFINITE, ST_W_DISCARDED,
-	ST_W_WRITEBACK, ST_W_DROPPED,
+	ST_W_WRITEBACK, ST_W_DROPPED, ST_W_SNAPMAX,
 	NSTAT
 };
 
@@ -793,8 +799,12 @@ static uint32_t rand_placement(struct tthread *t)
 static void target_step(struct tthread *t)
 {
 	unsigned int r = cs_rng_below(&t->rng, 100);
-	int slot = t->slot0 + cs_rng_below(&t->rng, t->nslots -
-					    (t->uslot >= 0));
+	/*
+	 * With reclaim, only the first 8 slots change and nothing migrates:
+	 * the other slots keep their snapshots, and the cache fills up.
+	 */
+	int slot = t->slot0 + cs_rng_below(&t->rng, t->wphase && wreclaim ? 8 :
+					    t->nslots - (t->uslot >= 0));
 	int p0, np, bi;
 
 	/* Userptr changes: 5 in 100 operations. */
@@ -808,8 +818,8 @@ static void target_step(struct tthread *t)
 	}
 
 	if (t->wphase) {
-		/* bind 40, unbind 30, migrate 30 */
-		r = r < 40 ? 0 : r < 70 ? 45 : 65;
+		/* bind 40, unbind 30, migrate 30; with reclaim, no migrate */
+		r = r < 40 ? 0 : r < 70 || wreclaim ? 45 : 65;
 	}
 	p0 = cs_rng_pct(&t->rng, 40) ? 0 : cs_rng_below(&t->rng, SLOT_PAGES);
 	np = p0 == 0 && cs_rng_pct(&t->rng, 50) ? SLOT_PAGES :
@@ -957,7 +967,7 @@ static bool write_may_land(const struct hist_snap *h, const struct wrec *w,
 		if ((e->flags & (EP_VOID | EP_RO)) || e->buf != buf ||
 		    e->gen != gen || e->bo_page * PAGE + q != off)
 			continue;
-		if (w->kind == WK_MMAP && (e->flags & EP_VRAM)) {
+		if (w->kind == WK_MMAP && (e->flags & EP_VRAM) && !wreclaim) {
 			/* From the store to a writeback, no invalidation. */
 			if (e->b0 <= w->t1 && e->e1 >= fmin)
 				return true;
@@ -1036,7 +1046,7 @@ static int target_main(int client, bool wphase)
 		t[i].idx = i;
 		t[i].fd = fd;
 		t[i].wphase = wphase;
-		t[i].nslots = wphase ? WPHASE_SLOTS : NSLOT / nthreads;
+		t[i].nslots = wphase ? wslots : NSLOT / nthreads;
 		t[i].slot0 = i * t[i].nslots;
 		cs_rng_seed(&t[i].rng, args.seed,
 			    (wphase ? 100 : 0) + client * 10 + i);
@@ -1342,7 +1352,7 @@ static struct wrec *wrec_new(void)
 
 static void write_pwrite(struct wthread *s, uint64_t *buf)
 {
-	uint64_t span = WPHASE_SLOTS * SLOT_PAGES * PAGE;
+	uint64_t span = wslots * SLOT_PAGES * PAGE;
 	uint64_t off = cs_rng_below(&s->rng, span / 8) * 8;
 	uint32_t words = 1 + cs_rng_below(&s->rng, 64), k, id;
 	struct wrec *w = wrec_new();
@@ -1373,7 +1383,7 @@ static void write_pwrite(struct wthread *s, uint64_t *buf)
 
 static void write_mmap(struct wthread *s)
 {
-	uint64_t pg = cs_rng_below(&s->rng, WPHASE_SLOTS * SLOT_PAGES);
+	uint64_t pg = cs_rng_below(&s->rng, wslots * SLOT_PAGES);
 	uint32_t q = cs_rng_below(&s->rng, PAGE / 8);
 	uint32_t words = 1 + cs_rng_below(&s->rng, 64), id;
 	volatile uint64_t *p;
@@ -1422,6 +1432,14 @@ static void write_sync(int sfd)
 	}
 	sh->s[i].ts0 = ts0;
 	sh->s[i].ts1 = ts1;
+	{
+		uint64_t b = fdinfo_value(sfd, "cardsnoop-snapshot-bytes");
+		uint64_t m = stat_get(ST_W_SNAPMAX);
+
+		while (b > m && !atomic_compare_exchange_weak(&sh->stat[ST_W_SNAPMAX],
+							      &m, b))
+			;
+	}
 	atomic_store(&sh->ns, i + 1);
 	stat_add(ST_W_SYNC, 1);
 }
@@ -1479,7 +1497,7 @@ static void *wsnoop_thread(void *arg)
 static int wsnooper_main(void)
 {
 	struct wthread t[3];
-	uint64_t *map, span = WPHASE_SLOTS * SLOT_PAGES * PAGE;
+	uint64_t *map, span = wslots * SLOT_PAGES * PAGE;
 	int sfd, i;
 
 	cs_guard_install();
@@ -1687,11 +1705,29 @@ static void phase_read(uint64_t want_reads, uint64_t want_ops,
 	       timed_out ? ", time limit reached" : "");
 }
 
-static void phase_write(uint64_t want_writes, uint64_t limit_s)
+static void set_snapshot_limit(const char *mb);
+
+/*
+ * The write phase; with @reclaim, over a 1.5 MiB arena with a 1 MiB
+ * snapshot cache, so that faults also write dirty snapshots back
+ * (reclaim): a snapshot write may then land at any fault after it, and
+ * only "the buffer was mapped there when it was stored" is checked.
+ */
+static void phase_write(uint64_t want_writes, uint64_t limit_s, bool reclaim)
 {
+	const char *name = reclaim ? "writes with reclaim" : "writes";
 	struct child c[2];
-	uint64_t start = cs_now_ns(), definite;
+	uint64_t start, definite;
 	bool ok;
+
+	memset(sh->stat, 0, sizeof(sh->stat));
+	atomic_store(&sh->nw, 0);
+	atomic_store(&sh->ns, 0);
+	atomic_store(&sh->verify, 0);
+	wreclaim = reclaim;
+	wslots = reclaim ? 24 : 8;
+	set_snapshot_limit(reclaim ? "1" : "64");
+	start = cs_now_ns();
 
 	atomic_store(&sh->stop, 0);
 	atomic_store(&sh->c[0].ready, 0);
@@ -1715,31 +1751,42 @@ static void phase_write(uint64_t want_writes, uint64_t limit_s)
 	definite = definite_discards();
 	stat_add(ST_W_DEFINITE, definite);
 
-	cs_diag("write phase: %llu ms; target ops %llu; pwrite %llu, mmap stores %llu, fsync %llu; words checked %llu, snooper words found %llu",
-		(unsigned long long)(cs_now_ns() - start) / 1000000,
+	set_snapshot_limit("64");
+	cs_diag("%s: %llu ms; target ops %llu; pwrite %llu, mmap stores %llu, fsync %llu; words checked %llu, snooper words found %llu",
+		name, (unsigned long long)(cs_now_ns() - start) / 1000000,
 		(unsigned long long)stat_get(ST_TGT_OPS),
 		(unsigned long long)stat_get(ST_W_PWRITE),
 		(unsigned long long)stat_get(ST_W_MMAP),
 		(unsigned long long)stat_get(ST_W_SYNC),
 		(unsigned long long)stat_get(ST_W_CONTENT),
 		(unsigned long long)stat_get(ST_W_LANDED));
-	cs_diag("write phase: fdinfo writeback %llu bytes, discarded %llu bytes; snapshot writes certainly discarded %llu; violations %llu, errors %llu",
-		(unsigned long long)stat_get(ST_W_WRITEBACK),
+	cs_diag("%s: fdinfo writeback %llu bytes, discarded %llu bytes; snapshot writes certainly discarded %llu; violations %llu, errors %llu",
+		name, (unsigned long long)stat_get(ST_W_WRITEBACK),
 		(unsigned long long)stat_get(ST_W_DISCARDED),
 		(unsigned long long)definite,
 		(unsigned long long)stat_get(ST_W_VIOL),
 		(unsigned long long)stat_get(ST_W_ERR));
 	cs_tap(ok && !stat_get(ST_W_ERR),
-	       "writes: snooper writes racing unbind/migrate ran (%llu writes)",
+	       "%s: snooper writes racing unbind/migrate ran (%llu writes)", name,
 	       (unsigned long long)(stat_get(ST_W_PWRITE) + stat_get(ST_W_MMAP)));
 	cs_tap(!stat_get(ST_W_VIOL),
-	       "writes: every word of every buffer is its stamp or a write that could land there (%llu words, %llu landed writes, %llu violations)",
-	       (unsigned long long)stat_get(ST_W_CONTENT),
+	       "%s: every word of every buffer is its stamp or a write that could land there (%llu words, %llu landed writes, %llu violations)",
+	       name, (unsigned long long)stat_get(ST_W_CONTENT),
 	       (unsigned long long)stat_get(ST_W_LANDED),
 	       (unsigned long long)stat_get(ST_W_VIOL));
+	if (reclaim) {
+		/* Reclaim may write back before an invalidation: no "certain". */
+		cs_tap(stat_get(ST_W_WRITEBACK) > 0 &&
+		       stat_get(ST_W_SNAPMAX) >= (1 << 20) - 64 * PAGE,
+		       "%s: dirty snapshots written back (%llu bytes, fsync %llu times); the cache reached %llu KiB of its 1024",
+		       name, (unsigned long long)stat_get(ST_W_WRITEBACK),
+		       (unsigned long long)stat_get(ST_W_SYNC),
+		       (unsigned long long)stat_get(ST_W_SNAPMAX) >> 10);
+		return;
+	}
 	cs_tap(definite > 0 && stat_get(ST_W_DISCARDED) > 0,
-	       "writes: snapshot writes discarded by an invalidation are counted (%llu certain, fdinfo %llu bytes)",
-	       (unsigned long long)definite,
+	       "%s: snapshot writes discarded by an invalidation are counted (%llu certain, fdinfo %llu bytes)",
+	       name, (unsigned long long)definite,
 	       (unsigned long long)stat_get(ST_W_DISCARDED));
 }
 
@@ -1802,8 +1849,8 @@ int main(int argc, char **argv)
 		set_snapshot_limit("64");
 	}
 	if (strcmp(phase, "read")) {
-		memset(sh->stat, 0, sizeof(sh->stat));
-		phase_write(want_writes, limit);
+		phase_write(want_writes, limit, false);
+		phase_write(want_writes, limit, true);
 	}
 	return cs_tap_done();
 }
