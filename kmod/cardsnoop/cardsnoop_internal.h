@@ -233,6 +233,7 @@ extern unsigned int cardsnoop_fault_around_pages;
 
 void cardsnoop_device_put(struct cardsnoop_device *cdev);
 bool __cardsnoop_enter(struct cardsnoop_device *cdev, int *idx);
+/* The shape of raw_spin_trylock(): @cdev is a plain pointer, used twice. */
 #define cardsnoop_enter(cdev, idx) \
 	__cond_lock(&(cdev)->srcu, __cardsnoop_enter(cdev, idx))
 void cardsnoop_exit(struct cardsnoop_device *cdev, int idx)
