@@ -170,12 +170,14 @@ enum cli_out_mode {
 
 /*
  * struct cli_cell - @text: where the cell's text is in the table's arena,
- * plus one (0: unknown), as the table's mode shows it (for JSON, the value's
- * text, written according to the column's type); @json: a ready JSON value
- * that takes precedence (objects), malloc'ed, or NULL
+ * plus one (0: unknown), as the table's mode shows it (for JSON, the
+ * value's text, written according to the column's type), @len its length;
+ * @json: a ready JSON value that takes precedence (objects), malloc'ed, or
+ * NULL
  */
 struct cli_cell {
-	size_t text;
+	uint32_t text;
+	uint32_t len;			/* of the text */
 	char *json;
 };
 
@@ -184,6 +186,7 @@ struct cli_table {
 	size_t ncols;
 	size_t shown[64];
 	size_t nshown;
+	uint64_t shown_bits;		/* bit per shown column below 64 */
 	struct cli_cell *cells;		/* nrows * ncols */
 	size_t nrows, cap;
 	char *arena;			/* the cells' text, NUL-terminated */

@@ -55,6 +55,8 @@ static int cli_table_add_shown(struct cli_table *t, size_t col)
 	if (t->nshown >= CLI_ARRAY_SIZE(t->shown))
 		return -E2BIG;
 	t->shown[t->nshown++] = col;
+	if (col < 64)
+		t->shown_bits |= 1ull << col;
 	return 0;
 }
 
@@ -110,7 +112,8 @@ void cli_table_free(struct cli_table *t)
 	size_t i;
 
 	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i].json);
+		if (t->cells[i].json)
+			free(t->cells[i].json);
 	free(t->cells);
 	free(t->arena);
 	t->cells = NULL;
@@ -142,8 +145,10 @@ static struct cli_cell *cli_table_cell(struct cli_table *t, size_t row,
 
 	if (!cli_table_shown(t, col))
 		return NULL;
-	free(c->json);
-	c->json = NULL;
+	if (c->json) {
+		free(c->json);
+		c->json = NULL;
+	}
 	c->text = 0;
 	return c;
 }
@@ -151,6 +156,11 @@ static struct cli_cell *cli_table_cell(struct cli_table *t, size_t row,
 static void cli_cell_put(struct cli_table *t, struct cli_cell *c,
 			 const char *s, size_t n)
 {
+	if (t->arena_len + n + 1 > UINT32_MAX) {
+		/* cells keep 32-bit offsets: 4 GiB of text is past any use */
+		cli_err("out of memory: a table of more than 4 GiB");
+		exit(CLI_EXIT_FAILURE);
+	}
 	if (t->arena_len + n + 1 > t->arena_cap) {
 		t->arena_cap = (t->arena_len + n + 1) * 2;
 		if (t->arena_cap < 4096)
@@ -159,7 +169,8 @@ static void cli_cell_put(struct cli_table *t, struct cli_cell *c,
 	}
 	memcpy(t->arena + t->arena_len, s, n);
 	t->arena[t->arena_len + n] = '\0';
-	c->text = t->arena_len + 1;
+	c->text = (uint32_t)(t->arena_len + 1);
+	c->len = (uint32_t)n;
 	t->arena_len += n + 1;
 }
 
@@ -188,6 +199,16 @@ static const char *cli_cell_text(const struct cli_table *t, size_t row,
 	return c->text ? t->arena + c->text - 1 : NULL;
 }
 
+/* The same, and its length in *@len (1, of "-", if unknown). */
+static const char *cli_cell_text_len(const struct cli_table *t, size_t row,
+				     size_t col, size_t *len)
+{
+	const struct cli_cell *c = &t->cells[row * t->ncols + col];
+
+	*len = c->text ? c->len : 1;
+	return c->text ? t->arena + c->text - 1 : NULL;
+}
+
 #define CLI_JSON_MODE(t) ((t)->mode == CLI_OUT_JSON)
 
 /*
@@ -213,17 +234,16 @@ static size_t cli_fmt_u64(char *buf, uint64_t v)
 static size_t cli_fmt_hex(char *buf, uint64_t v, unsigned int width)
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned int n = 1, i;
+	unsigned int n = v ? (67 - (unsigned int)__builtin_clzll(v)) / 4 : 1;
+	char *p;
 
-	while (n < 16 && (v >> (4 * n)))
-		n++;
 	if (n < width)
 		n = width;
 	buf[0] = '0';
 	buf[1] = 'x';
-	for (i = 0; i < n; i++)
-		buf[2 + i] = digits[(v >> (4 * (n - 1 - i))) & 15];
 	buf[2 + n] = '\0';
+	for (p = buf + 2 + n; p > buf + 2; v >>= 4)
+		*--p = digits[v & 15];
 	return 2 + n;
 }
 
@@ -240,7 +260,6 @@ void cli_table_set_u64(struct cli_table *t, size_t row, size_t col,
 		       uint64_t v)
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
-
 	char buf[24];
 
 	if (!c)
@@ -278,7 +297,6 @@ void cli_table_set_va(struct cli_table *t, size_t row, size_t col,
 		      uint64_t va)
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
-
 	char buf[24];
 
 	if (c)
@@ -289,9 +307,6 @@ void cli_table_set_hex(struct cli_table *t, size_t row, size_t col,
 		       uint64_t v)
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
-
-	if (!c)
-		return;
 	char buf[24];
 
 	if (!c)
@@ -332,6 +347,8 @@ bool cli_table_shown(const struct cli_table *t, size_t col)
 {
 	size_t i;
 
+	if (col < 64)
+		return t->shown_bits >> col & 1;
 	for (i = 0; i < t->nshown; i++)
 		if (t->shown[i] == col)
 			return true;
@@ -339,75 +356,93 @@ bool cli_table_shown(const struct cli_table *t, size_t col)
 }
 
 /* Raw output: util-linux escapes what would split a field as \xHH. */
-static void cli_print_raw_field(FILE *f, const char *s)
+static char *cli_raw_field(char *d, const char *s)
 {
+	static const char digits[] = "0123456789abcdef";
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p <= ' ' || *p == '\\' || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
+		if (*p <= ' ' || *p == '\\' || *p == 0x7f) {
+			*d++ = '\\';
+			*d++ = 'x';
+			*d++ = digits[*p >> 4];
+			*d++ = digits[*p & 15];
+		} else {
+			*d++ = (char)*p;
+		}
 	}
+	return d;
 }
 
-static void cli_pad(FILE *f, size_t n)
+static void cli_print_raw_field(FILE *f, const char *s)
 {
-	static const char spaces[] = "                                ";
+	char *buf = cli_malloc(4 * strlen(s) + 1);
 
-	while (n) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-
-		fwrite(spaces, 1, k, f);
-		n -= k;
-	}
+	fwrite(buf, 1, (size_t)(cli_raw_field(buf, s) - buf), f);
+	free(buf);
 }
 
+/*
+ * Text and raw output.  Each line is formatted into one buffer and written
+ * with one fwrite(): a table of 60,000 mappings otherwise spent most of
+ * its time in stdio, a few calls per cell.
+ */
 void cli_table_print(const struct cli_table *t, FILE *f)
 {
 	size_t width[CLI_ARRAY_SIZE(t->shown)];
-	const struct cli_column *col;
+	bool right[CLI_ARRAY_SIZE(t->shown)];
+	size_t i, r, len, line = 1, lead;
+	bool raw = t->mode == CLI_OUT_RAW;
 	const char *s;
-	size_t i, r, len;
-	bool last;
+	char *buf, *p;
 
 	for (i = 0; i < t->nshown; i++) {
+		right[i] = t->cols[t->shown[i]].flags & CLI_COL_RIGHT;
 		width[i] = t->noheadings ? 0 : strlen(t->cols[t->shown[i]].name);
 		for (r = 0; r < t->nrows; r++) {
-			s = cli_cell_text(t, r, t->shown[i]);
-			len = s ? strlen(s) : 1;
+			cli_cell_text_len(t, r, t->shown[i], &len);
 			if (len > width[i])
 				width[i] = len;
 		}
+		/* raw output may escape every byte as four */
+		line += 2 + (raw ? 4 : 1) * width[i];
 	}
+	buf = cli_malloc(line);
 
 	for (r = t->noheadings ? 1 : 0; r <= t->nrows; r++) {
+		p = buf;
+		lead = 0;
 		for (i = 0; i < t->nshown; i++) {
-			col = &t->cols[t->shown[i]];
-			last = i + 1 == t->nshown;
-			if (r == 0)
-				s = col->name;
-			else
-				s = cli_cell_text(t, r - 1, t->shown[i]);
-			if (t->mode == CLI_OUT_RAW) {
+			if (r == 0) {
+				s = t->cols[t->shown[i]].name;
+				len = strlen(s);
+			} else {
+				s = cli_cell_text_len(t, r - 1, t->shown[i],
+						      &len);
+			}
+			if (raw) {
 				if (i)
-					fputc(' ', f);
-				cli_print_raw_field(f, s ? s : "");
+					*p++ = ' ';
+				if (s)
+					p = cli_raw_field(p, s);
 				continue;
 			}
 			if (!s)
 				s = "-";
-			len = strlen(s);
-			if (i)
-				fputs("  ", f);
-			if (col->flags & CLI_COL_RIGHT)
-				cli_pad(f, width[i] - len);
-			fwrite(s, 1, len, f);
-			if (!(col->flags & CLI_COL_RIGHT) && !last)
-				cli_pad(f, width[i] - len);
+			/* what the column before left, the gap, right alignment */
+			lead += i ? 2 : 0;
+			if (right[i])
+				lead += width[i] - len;
+			memset(p, ' ', lead);
+			p += lead;
+			memcpy(p, s, len);
+			p += len;
+			lead = right[i] ? 0 : width[i] - len;
 		}
-		fputc('\n', f);
+		*p++ = '\n';
+		fwrite(buf, 1, (size_t)(p - buf), f);
 	}
+	free(buf);
 }
 
 static void cli_table_json_field(const struct cli_table *t,
