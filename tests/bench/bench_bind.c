@@ -15,9 +15,10 @@
  * module load is followed by an untimed run that translates the new code
  * (QEMU's code cache) before anything is timed.
  *
- * Each simgpu load takes new DRM minors (they are not reused after an
- * unload, see README), and cs_guest's sg_open() looks at renderD128..191:
- * two loads a round keep 21 rounds within that.
+ * Two loads a round: when simgpu leaked its DRM device at every unload
+ * (fixed), each load took new DRM minors and cs_guest's sg_open() looks at
+ * renderD128..191 only; two loads a round keep 21 rounds within that even
+ * if such a leak comes back.
  */
 #include <errno.h>
 #include <fcntl.h>

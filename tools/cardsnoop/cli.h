@@ -44,6 +44,8 @@ void *cli_malloc(size_t size);
 void *cli_calloc(size_t n, size_t size);
 void *cli_realloc(void *p, size_t n, size_t size);
 char *cli_strdup(const char *s);
+/* write(2) all of @buf, again after EINTR and short writes; -errno */
+int cli_write_all(int fd, const void *buf, size_t len);
 char *cli_asprintf(const char *fmt, ...) cli_printf(1, 2);
 /*
  * Flush and check stdout at the end of a command (util-linux close_stdout):

@@ -20,24 +20,6 @@
 /* read -o shows progress from this size on */
 #define CLI_PROGRESS_MIN	(16ull << 20)
 
-static int cli_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t w;
-
-	while (len) {
-		w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* @o->va as a snoop file offset, or an error naming the VA space. */
 static int cli_va_offset(const struct cs_snoop *s, uint64_t va, uint64_t *off)
 {

@@ -109,23 +109,6 @@ static int cli_watch_dir(const char *dir, bool create)
 	return 0;
 }
 
-static int cli_watch_write_all(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t w;
-
-	while (len) {
-		w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Save the IB of SUBMIT record @ev as --dump-ib says: the whole IB or no
  * file.  Fills @ib (@ib->file malloc'ed) on success; warns otherwise.
@@ -169,7 +152,7 @@ static void cli_watch_save_ib(struct cli_watch *st, const struct cs_event *ev,
 				 pos + (uint64_t)n);
 			goto fail_unlink;
 		}
-		ret = cli_watch_write_all(fd, st->chunk, (size_t)n);
+		ret = cli_write_all(fd, st->chunk, (size_t)n);
 		if (ret) {
 			cli_warn("IB of event %" PRIu64 " not saved: writing %s: %s",
 				 ev->seqno, path, strerror(-ret));
