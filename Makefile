@@ -12,10 +12,15 @@ KERNEL_VARS := $(shell KDIR='$(KDIR)' VM_KERNEL='$(VM_KERNEL)' \
 	$(if $(filter undefined,$(origin VM_KMODS)),,VM_KMODS='$(VM_KMODS)') \
 	$(TOP)/mk/kernel.sh)
 KVER := $(patsubst KVER=%,%,$(filter KVER=%,$(KERNEL_VARS)))
+# No kernel yet (a fresh machine, before `make deps` installed one): pass
+# nothing down, so that the sub-makes that run after deps pick it themselves
+# rather than inherit empty settings (an empty VM_KMODS means "no modules").
+ifneq ($(KVER),)
 override KDIR := $(patsubst KDIR=%,%,$(filter KDIR=%,$(KERNEL_VARS)))
 override VM_KERNEL := $(patsubst VM_KERNEL=%,%,$(filter VM_KERNEL=%,$(KERNEL_VARS)))
 override VM_KMODS := $(patsubst VM_KMODS=%,%,$(filter VM_KMODS=%,$(KERNEL_VARS)))
 export KVER KDIR VM_KERNEL VM_KMODS
+endif
 
 # Where the modules built for the VM go (tests/vm/run's VM_GUEST_MODULES).
 GUEST_MODULES ?= $(BUILD)/guest/modules
@@ -30,7 +35,7 @@ DEBUG_BUILD := $(BUILD)/debug
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP)
 
 .PHONY: all help deps kmod lib tools tests check check-host check-vm demo \
-	shell install clean distclean check-debug kernel-check
+	shell install clean distclean check-debug kernel-check _demo _bench
 
 all: kmod lib tools tests
 
@@ -102,8 +107,12 @@ check-debug: deps
 		VM_EXTRA_APPEND="kmemleak=on" CS_STRESS_SCALE=$${CS_STRESS_SCALE:-4} \
 		LOGDIR=$(DEBUG_BUILD)/logs check
 
+# What runs after deps does so in a new make, which picks the kernel that
+# deps may just have installed.
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory _demo
+
+_demo: all
 	@$(TOP)/tests/vm/run --host-root $(TOP)/tools/demo/demo.sh
 
 # make bench: the performance figures of docs/DESIGN.md section 5 in one VM
@@ -113,7 +122,9 @@ demo: deps
 BENCH_OUT := $(BUILD)/bench
 .PHONY: bench
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory _bench
+
+_bench: all
 	@$(SUBMAKE) -C kmod SIMGPU_SNOOP=0 KMOD_OUT=$(BENCH_OUT)/kmod-nohooks \
 		GUEST_MODULES=$(BENCH_OUT)/nohooks >/dev/null
 	@$(SUBMAKE) -C tests/bench BENCH_OUT=$(BENCH_OUT)

@@ -27,6 +27,7 @@ gdb
 python3
 xxd
 bsdextrautils
+man-db
 "
 # Extra packages a target asks for (e.g. make check-amdgpu: linux-source-6.12).
 PACKAGES="$PACKAGES ${EXTRA_DEPS:-}"
