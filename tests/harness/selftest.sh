@@ -85,5 +85,29 @@ else
 	tap FAIL "no temporary directory or /dev/shm VRAM file left behind (id '$id')"
 fi
 
+# 4. What a SIGKILLed run left behind (no trap ran) is removed by the next
+#    run; what a live run owns is not.
+sleep 1000 &
+live=$!
+ns=$(readlink /proc/self/ns/pid)
+mkdir -p "$tmp/tmpdir/cardsnoop-vm.stale1" "$tmp/tmpdir/cardsnoop-vm.live1"
+echo "999999999 $ns" > "$tmp/tmpdir/cardsnoop-vm.stale1/owner"
+echo "$live $ns" > "$tmp/tmpdir/cardsnoop-vm.live1/owner"
+touch /dev/shm/cardsnoop-vm.stale1-vram0 /dev/shm/cardsnoop-vm.live1-vram0
+echo true > "$tmp/true.sh"
+TMPDIR=$tmp/tmpdir "$RUN" --no-load "$tmp/true.sh" >/dev/null 2>&1
+if [ ! -e "$tmp/tmpdir/cardsnoop-vm.stale1" ] &&
+   [ ! -e /dev/shm/cardsnoop-vm.stale1-vram0 ] &&
+   [ -f "$tmp/tmpdir/cardsnoop-vm.live1/owner" ] &&
+   [ -e /dev/shm/cardsnoop-vm.live1-vram0 ]; then
+	tap OK "a killed run's leftovers are removed by the next run, a live run's kept"
+else
+	tap FAIL "a killed run's leftovers are removed by the next run, a live run's kept"
+fi
+kill $live 2>/dev/null
+wait $live 2>/dev/null
+rm -rf "$tmp/tmpdir/cardsnoop-vm.live1" /dev/shm/cardsnoop-vm.stale1-vram0 \
+	/dev/shm/cardsnoop-vm.live1-vram0
+
 echo "1..$n"
 [ $fails = 0 ]
