@@ -85,6 +85,12 @@ json_is() {
 chgrp render /dev/dri/card* /dev/dri/renderD*
 chmod 0660 /dev/dri/card* /dev/dri/renderD*
 
+# simgpu's card and render node (not card0 on a kernel with other DRM
+# drivers built in).
+SG_CARD=$(simgpu-card)
+SG_N=${SG_CARD#card}
+SG_RENDER=$(simgpu-card -r)
+
 VRAM=0x100000000
 SYS=0x200000000
 IB=0xffff800000010000
@@ -121,7 +127,7 @@ if ! has ready $W/target.out; then
 fi
 
 # A process with two DRM clients (two opens of the render node), as alice.
-RENDER=$(ls /dev/dri/renderD* | head -n 1)
+RENDER=$SG_RENDER
 su alice -s /bin/sh -c "echo \$\$ > $W/two.pid; exec 5<$RENDER 6<$RENDER; exec sleep 1000" &
 # alice's process without DRM files.
 su alice -s /bin/sh -c "echo \$\$ > $W/nodrm.pid; exec sleep 1000" &
@@ -135,26 +141,26 @@ NODRM=$(cat $W/nodrm.pid)
 # --- list ---------------------------------------------------------------
 
 # alice cannot open the root-only snoop node yet: listed, with a warning
-chmod 0600 /dev/dri/card0-snoop
+chmod 0600 /dev/dri/$SG_CARD-snoop
 run as alice cardsnoop list -o CARD,STATUS
 check "list: a snoop node alice cannot open is listed as no-access, with a warning" \
 	sh -c "[ $rc = 0 ] && grep -q no-access $W/out && grep -q 'warning:.*not readable by you' $W/err"
 run as alice cardsnoop maps $T
 check "maps when the snoop node cannot be opened: status 1, names the node" \
-	sh -c "[ $rc = 1 ] && grep -q 'card0-snoop' $W/err"
-chmod 0660 /dev/dri/card0-snoop
+	sh -c "[ $rc = 1 ] && grep -q '$SG_CARD-snoop' $W/err"
+chmod 0660 /dev/dri/$SG_CARD-snoop
 
 run as alice cardsnoop list
-check "list: card 0, simgpu, its PCI id, 48 VA bits, 256M VRAM" \
+check "list: simgpu's card, its PCI id, 48 VA bits, 256M VRAM" \
 	sh -c "[ $rc = 0 ] && head -n 1 $W/out | grep -q '^CARD  DRIVER  BUS' &&
-		grep -Eq '^ +0  simgpu  [0-9a-f:.]+  1af4:1110 +48  256M' $W/out"
+		grep -Eq '^ +$SG_N  simgpu  [0-9a-f:.]+  1af4:1110 +48  256M' $W/out"
 run as alice cardsnoop list --json
 check "list --json: one document with the gpus array" \
-	json_is $W/out '.gpus#=1' '.gpus[0].card=0' '.gpus[0].driver=simgpu' \
+	json_is $W/out '.gpus#=1' ".gpus[0].card=$SG_N" '.gpus[0].driver=simgpu' \
 		'.gpus[0].vram=268435456' '.gpus[0].va_bits=48' '.gpus[0].pci_id=1af4:1110'
 run as alice cardsnoop list -n -r -o card,snoop,caps
 check "list -n -r -o: raw, no header, chosen columns" \
-	sh -c "[ $rc = 0 ] && grep -q '^0 /dev/dri/card0-snoop vram,kernel-vm' $W/out"
+	sh -c "[ $rc = 0 ] && grep -q '^$SG_N /dev/dri/$SG_CARD-snoop vram,kernel-vm' $W/out"
 run as alice cardsnoop list -o BOGUS
 check "list -o BOGUS: usage error naming the column" \
 	sh -c "[ $rc = 2 ] && grep -q 'unknown column: BOGUS' $W/err"
@@ -253,7 +259,7 @@ check "read -o: 64K into the file, quiet" \
 	sh -c "[ $rc = 0 ] && [ \$(wc -c < $W/vram.bin) = 65536 ] && [ ! -s $W/out ]"
 run as alice cardsnoop read $T 0x300000000 16
 check "read of an unmapped VA: status 1, nothing mapped there" \
-	sh -c "[ $rc = 1 ] && grep -q 'cannot read 16 bytes at VA 0x300000000 of PID $T (simgpu-app) on card0: nothing is mapped there' $W/err && [ ! -s $W/out ]"
+	sh -c "[ $rc = 1 ] && grep -q 'cannot read 16 bytes at VA 0x300000000 of PID $T (simgpu-app) on $SG_CARD: nothing is mapped there' $W/err && [ ! -s $W/out ]"
 run as alice cardsnoop read $T 0x10000fff0 32
 check "read across the end of a mapping: the part before, then status 1" \
 	sh -c "[ $rc = 1 ] && grep -q '^000000010000fff0  0d f0' $W/out && grep -q 'read stopped after 16 of 32 bytes' $W/err"
@@ -357,7 +363,7 @@ check "dump to a path that cannot be created: status 1, names it" \
 
 run cardsnoop ring
 check "ring: the header, the packet, its client's process" \
-	sh -c "[ $rc = 0 ] && grep -q 'card0 (simgpu) kernel ring at 0xffff800000000000' $W/out &&
+	sh -c "[ $rc = 0 ] && grep -q '$SG_CARD (simgpu) kernel ring at 0xffff800000000000' $W/out &&
 		grep -q '^packet 0 (seqno 1, slot 0): done' $W/out &&
 		grep -q 'client [0-9]*: PID $T (simgpu-app), fd' $W/out"
 check "ring: the IB and its commands, with the data they wrote" \
