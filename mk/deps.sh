@@ -8,6 +8,7 @@ set -eu
 
 PACKAGES="
 build-essential
+gcc-multilib
 pkg-config
 kmod
 cpio
