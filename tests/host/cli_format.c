@@ -673,6 +673,81 @@ START_TEST(progress_line)
 }
 END_TEST
 
+/*
+ * maps prints text and raw output from the mappings as they came
+ * (cli_maps_print()), not from a table of stored cells (cli_maps_row()):
+ * the two must be the same byte for byte, in every mode, with every set of
+ * columns, for every kind of mapping.
+ */
+START_TEST(maps_rows_as_table)
+{
+	static const char *const lists[] = {
+		NULL, "VA,LAST,SIZE,BO,OFFSET,PLACEMENT,KIND,PERMS,FILE-OFFSET",
+		"KIND,BO,LAST", "PERMS",
+	};
+	static const uint64_t sizes[] = {
+		4096, 1536, 65536, 1ull << 20, 3ull << 30, 12345678, 1ull << 47,
+	};
+	struct cli_capture cap2 = { 0 };
+	unsigned int mode, list, flags, i, seed = 1;
+	struct cs_mapping m;
+	struct cli_table a, b;
+	char why[128];
+
+	for (mode = 0; mode < 2; mode++)
+	for (list = 0; list < 5; list++)
+	for (flags = 0; flags < 4; flags++) {
+		struct cli_maps ms = { .t = &b, .va_bits = 48 };
+		enum cli_out_mode om = mode ? CLI_OUT_RAW : CLI_OUT_TEXT;
+		const char *cols = list < 4 ? lists[list] : NULL;
+
+		ck_assert_int_eq(cli_table_init(&a, cli_maps_columns, cols,
+						list == 4, om, flags & 1,
+						flags & 2, why, sizeof(why)), 0);
+		ck_assert_int_eq(cli_table_init(&b, cli_maps_columns, cols,
+						list == 4, om, flags & 1,
+						flags & 2, why, sizeof(why)), 0);
+		for (i = 0; i < 300; i++) {
+			seed = seed * 1103515245 + 12345;
+			memset(&m, 0, sizeof(m));
+			m.struct_size = sizeof(m);
+			m.size = sizes[seed % 7];
+			m.offset = (0x100000000ull * (1 + seed % 5)) +
+				   i * (1ull << 32);
+			if (seed % 11 == 0)
+				m.offset |= 1ull << 47;	/* high half */
+			m.va = cs_offset_to_va(48, m.offset);
+			m.bo_id = seed % 3 ? seed % 100000 : 7;
+			m.bo_offset = (uint64_t)(seed >> 8) << 12;
+			m.placement = seed % 13 == 0 ? 99 : 1 + seed % 3;
+			m.kind = seed % 9 == 0 ? CARDSNOOP_KIND_SPARSE :
+				 seed % 17 == 0 ? 77 : seed % 4;
+			m.perms = seed % 8;
+			cli_maps_row(&a, &m, 48);
+			cli_maps_add(&ms, &m);
+		}
+		cli_table_print(&a, cli_capture_open(&cap));
+		cli_maps_print(&ms, &b, cli_capture_open(&cap2));
+		{
+			const char *x = cli_capture_text(&cap2);
+			const char *y = cli_capture_text(&cap);
+			size_t k = 0;
+
+			while (x[k] && x[k] == y[k])
+				k++;
+			ck_assert_msg(x[k] == y[k],
+				      "mode %u, columns %u, flags %u: at byte %zu, '%.40s' instead of '%.40s'",
+				      mode, list, flags, k, x + k, y + k);
+		}
+		cli_capture_free(&cap);
+		cli_capture_free(&cap2);
+		cli_table_free(&a);
+		cli_table_free(&b);
+		free(ms.m);
+	}
+}
+END_TEST
+
 static Suite *cli_format_suite(void)
 {
 	Suite *s = suite_create("cli_format");
@@ -695,6 +770,7 @@ static Suite *cli_format_suite(void)
 	tcase_add_test(tc, table_pairs);
 	tcase_add_test(tc, table_usage);
 	tcase_add_test(tc, json_nesting);
+	tcase_add_test(tc, maps_rows_as_table);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hexdump");

@@ -233,6 +233,28 @@ void cli_table_set_both(struct cli_table *t, size_t row, size_t col,
 bool cli_table_shown(const struct cli_table *t, size_t col);
 /* Text or raw output: header line (unless -n), then the rows. */
 void cli_table_print(const struct cli_table *t, FILE *f);
+/*
+ * Text or raw output of @nrows rows that are not stored in @t (which has no
+ * rows: its columns, mode and options only): @cell gives the text of a cell
+ * of a shown column, NULL if unknown, and its length in *@len; it may
+ * format into @buf (CLI_CELL_BUF bytes) and is called twice per cell (the
+ * widths, then the lines).  The output is what cli_table_print() would
+ * print had the same texts been set.  For long listings (maps).
+ */
+#define CLI_CELL_BUF		32
+typedef const char *(*cli_cell_fn)(void *ctx, size_t row, size_t col,
+				   char *buf, size_t *len);
+void cli_table_print_rows(const struct cli_table *t, size_t nrows,
+			  cli_cell_fn cell, void *ctx, FILE *f);
+/*
+ * Cell texts as cli_table_set_size(), cli_table_set_va(),
+ * cli_table_set_hex() and cli_table_set_u64() set them, into @buf
+ * (CLI_CELL_BUF bytes); the length.
+ */
+size_t cli_cell_fmt_size(const struct cli_table *t, char *buf, uint64_t v);
+size_t cli_cell_fmt_va(char *buf, uint64_t va);
+size_t cli_cell_fmt_hex(const struct cli_table *t, char *buf, uint64_t v);
+size_t cli_fmt_u64(char *buf, uint64_t v);
 /* JSON: the rows as an array @key of one-line objects, into @j. */
 void cli_table_print_json(const struct cli_table *t, struct cli_json *j,
 			  const char *key);
@@ -605,6 +627,22 @@ int cli_cmd_resolve(struct cli_opts *o);
 int cli_cmd_exec(struct cli_opts *o);
 int cli_cmd_ring(struct cli_opts *o);
 int cli_cmd_watch(struct cli_opts *o);
+
+/*
+ * cmd_maps.c: a mapping as a row of a table of cli_maps_columns; and, for
+ * text and raw output of many, the mappings kept as they came
+ * (cli_maps_add()) and printed as that table would print them.
+ */
+void cli_maps_row(struct cli_table *t, const struct cs_mapping *m,
+		  unsigned int va_bits);
+struct cli_maps {
+	const struct cli_table *t;	/* columns, mode, options */
+	unsigned int va_bits;
+	struct cs_mapping *m;		/* malloc'ed */
+	size_t n, cap;
+};
+void cli_maps_add(struct cli_maps *ms, const struct cs_mapping *m);
+void cli_maps_print(struct cli_maps *ms, const struct cli_table *t, FILE *f);
 
 extern const struct cli_column cli_list_columns[];
 extern const struct cli_column cli_clients_columns[];

@@ -215,7 +215,7 @@ static const char *cli_cell_text_len(const struct cli_table *t, size_t row,
  * Number formatting without printf: a table of 60,000 mappings formats
  * hundreds of thousands of numbers, and vsnprintf dominated `maps`.
  */
-static size_t cli_fmt_u64(char *buf, uint64_t v)
+size_t cli_fmt_u64(char *buf, uint64_t v)
 {
 	char tmp[24];
 	size_t n = 0, i;
@@ -230,21 +230,65 @@ static size_t cli_fmt_u64(char *buf, uint64_t v)
 	return n;
 }
 
+/*
+ * The 16 hex digits of @v, most significant first, into @d: nibbles spread
+ * into bytes and turned into digits eight at a time (no table lookups, no
+ * loop per digit: maps formats two or three of these per mapping).
+ */
+static void cli_hex16(char *d, uint64_t v)
+{
+	uint64_t w[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		uint64_t x = i ? (uint32_t)v : v >> 32, letters;
+
+		x = (x | x << 16) & 0x0000ffff0000ffffull;
+		x = (x | x << 8) & 0x00ff00ff00ff00ffull;
+		x = (x | x << 4) & 0x0f0f0f0f0f0f0f0full;
+		/* nibble k is in byte k: the most significant goes first */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		x = __builtin_bswap64(x);
+#endif
+		/* 1 in each byte above 9 */
+		letters = ((x + 0x0606060606060606ull) >> 4) &
+			  0x0101010101010101ull;
+		w[i] = x + 0x3030303030303030ull + letters * ('a' - '0' - 10);
+	}
+	memcpy(d, w, 16);
+}
+
 /* "0x" and the hex digits of @v, at least @width of them. */
 static size_t cli_fmt_hex(char *buf, uint64_t v, unsigned int width)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned int n = v ? (67 - (unsigned int)__builtin_clzll(v)) / 4 : 1;
-	char *p;
+	char digits[16];
 
 	if (n < width)
 		n = width;
+	cli_hex16(digits, v);
 	buf[0] = '0';
 	buf[1] = 'x';
+	memcpy(buf + 2, digits + 16 - n, n);
 	buf[2 + n] = '\0';
-	for (p = buf + 2 + n; p > buf + 2; v >>= 4)
-		*--p = digits[v & 15];
 	return 2 + n;
+}
+
+size_t cli_cell_fmt_size(const struct cli_table *t, char *buf, uint64_t v)
+{
+	if (CLI_JSON_MODE(t) || t->bytes)
+		return cli_fmt_u64(buf, v);
+	return strlen(cli_size_human(v, buf, CLI_CELL_BUF));
+}
+
+size_t cli_cell_fmt_va(char *buf, uint64_t va)
+{
+	return cli_fmt_hex(buf, va, 16);
+}
+
+size_t cli_cell_fmt_hex(const struct cli_table *t, char *buf, uint64_t v)
+{
+	return CLI_JSON_MODE(t) ? cli_fmt_u64(buf, v) : cli_fmt_hex(buf, v, 1);
 }
 
 void cli_table_set_str(struct cli_table *t, size_t row, size_t col,
@@ -281,40 +325,30 @@ void cli_table_set_size(struct cli_table *t, size_t row, size_t col,
 			uint64_t v)
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
-	char buf[32];
+	char buf[CLI_CELL_BUF];
 
-	if (!c)
-		return;
-	if (CLI_JSON_MODE(t) || t->bytes) {
-		cli_cell_put(t, c, buf, cli_fmt_u64(buf, v));
-	} else {
-		cli_size_human(v, buf, sizeof(buf));
-		cli_cell_put(t, c, buf, strlen(buf));
-	}
+	if (c)
+		cli_cell_put(t, c, buf, cli_cell_fmt_size(t, buf, v));
 }
 
 void cli_table_set_va(struct cli_table *t, size_t row, size_t col,
 		      uint64_t va)
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
-	char buf[24];
+	char buf[CLI_CELL_BUF];
 
 	if (c)
-		cli_cell_put(t, c, buf, cli_fmt_hex(buf, va, 16));
+		cli_cell_put(t, c, buf, cli_cell_fmt_va(buf, va));
 }
 
 void cli_table_set_hex(struct cli_table *t, size_t row, size_t col,
 		       uint64_t v)
 {
 	struct cli_cell *c = cli_table_cell(t, row, col);
-	char buf[24];
+	char buf[CLI_CELL_BUF];
 
-	if (!c)
-		return;
-	if (CLI_JSON_MODE(t))
-		cli_cell_put(t, c, buf, cli_fmt_u64(buf, v));
-	else
-		cli_cell_put(t, c, buf, cli_fmt_hex(buf, v, 1));
+	if (c)
+		cli_cell_put(t, c, buf, cli_cell_fmt_hex(t, buf, v));
 }
 
 void cli_table_set_both(struct cli_table *t, size_t row, size_t col,
@@ -356,12 +390,12 @@ bool cli_table_shown(const struct cli_table *t, size_t col)
 }
 
 /* Raw output: util-linux escapes what would split a field as \xHH. */
-static char *cli_raw_field(char *d, const char *s)
+static char *cli_raw_field(char *d, const char *s, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
-	const unsigned char *p;
+	const unsigned char *p, *end = (const unsigned char *)s + n;
 
-	for (p = (const unsigned char *)s; *p; p++) {
+	for (p = (const unsigned char *)s; p < end; p++) {
 		if (*p <= ' ' || *p == '\\' || *p == 0x7f) {
 			*d++ = '\\';
 			*d++ = 'x';
@@ -376,59 +410,86 @@ static char *cli_raw_field(char *d, const char *s)
 
 static void cli_print_raw_field(FILE *f, const char *s)
 {
-	char *buf = cli_malloc(4 * strlen(s) + 1);
+	size_t n = strlen(s);
+	char *buf = cli_malloc(4 * n + 1);
 
-	fwrite(buf, 1, (size_t)(cli_raw_field(buf, s) - buf), f);
+	fwrite(buf, 1, (size_t)(cli_raw_field(buf, s, n) - buf), f);
 	free(buf);
 }
 
-/*
- * Text and raw output.  Each line is formatted into one buffer and written
- * with one fwrite(): a table of 60,000 mappings otherwise spent most of
- * its time in stdio, a few calls per cell.
- */
+/* The stored cells of a table, for cli_table_print_rows(). */
+static const char *cli_table_stored_cell(void *ctx, size_t row, size_t col,
+					 char *buf, size_t *len)
+{
+	return cli_cell_text_len(ctx, row, col, len);
+}
+
 void cli_table_print(const struct cli_table *t, FILE *f)
+{
+	cli_table_print_rows(t, t->nrows, cli_table_stored_cell, (void *)t, f);
+}
+
+/* Output formatted into a buffer and written in chunks this big. */
+#define CLI_OUT_CHUNK		(64 * 1024)
+
+/*
+ * Text and raw output.  Two passes over the cells (the widths, then the
+ * lines); each line is formatted into a buffer written in 64 KiB chunks: a
+ * table of 60,000 mappings otherwise spent most of its time in stdio, a few
+ * calls per cell.
+ */
+void cli_table_print_rows(const struct cli_table *t, size_t nrows,
+			  cli_cell_fn cell, void *ctx, FILE *f)
 {
 	size_t width[CLI_ARRAY_SIZE(t->shown)];
 	bool right[CLI_ARRAY_SIZE(t->shown)];
-	size_t i, r, len, line = 1, lead;
+	size_t i, r, len, line = 1, lead, cap, used = 0;
 	bool raw = t->mode == CLI_OUT_RAW;
+	char cbuf[CLI_CELL_BUF];
 	const char *s;
-	char *buf, *p;
+	char *out, *p;
 
 	for (i = 0; i < t->nshown; i++) {
 		right[i] = t->cols[t->shown[i]].flags & CLI_COL_RIGHT;
 		width[i] = t->noheadings ? 0 : strlen(t->cols[t->shown[i]].name);
-		for (r = 0; r < t->nrows; r++) {
-			cli_cell_text_len(t, r, t->shown[i], &len);
+		for (r = 0; r < nrows; r++) {
+			s = cell(ctx, r, t->shown[i], cbuf, &len);
+			if (!s)
+				len = 1;	/* "-" */
 			if (len > width[i])
 				width[i] = len;
 		}
 		/* raw output may escape every byte as four */
 		line += 2 + (raw ? 4 : 1) * width[i];
 	}
-	buf = cli_malloc(line);
+	cap = line > CLI_OUT_CHUNK ? line : CLI_OUT_CHUNK;
+	out = cli_malloc(cap);
 
-	for (r = t->noheadings ? 1 : 0; r <= t->nrows; r++) {
-		p = buf;
+	for (r = t->noheadings ? 1 : 0; r <= nrows; r++) {
+		if (used + line > cap) {
+			fwrite(out, 1, used, f);
+			used = 0;
+		}
+		p = out + used;
 		lead = 0;
 		for (i = 0; i < t->nshown; i++) {
 			if (r == 0) {
 				s = t->cols[t->shown[i]].name;
 				len = strlen(s);
 			} else {
-				s = cli_cell_text_len(t, r - 1, t->shown[i],
-						      &len);
+				s = cell(ctx, r - 1, t->shown[i], cbuf, &len);
 			}
 			if (raw) {
 				if (i)
 					*p++ = ' ';
 				if (s)
-					p = cli_raw_field(p, s);
+					p = cli_raw_field(p, s, len);
 				continue;
 			}
-			if (!s)
+			if (!s) {
 				s = "-";
+				len = 1;
+			}
 			/* what the column before left, the gap, right alignment */
 			lead += i ? 2 : 0;
 			if (right[i])
@@ -440,9 +501,10 @@ void cli_table_print(const struct cli_table *t, FILE *f)
 			lead = right[i] ? 0 : width[i] - len;
 		}
 		*p++ = '\n';
-		fwrite(buf, 1, (size_t)(p - buf), f);
+		used = (size_t)(p - out);
 	}
-	free(buf);
+	fwrite(out, 1, used, f);
+	free(out);
 }
 
 static void cli_table_json_field(const struct cli_table *t,
