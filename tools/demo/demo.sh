@@ -64,17 +64,23 @@ out_has() {
 echo "cardsnoop demo: a GPU's virtual address space as an ordinary file"
 echo "(Linux $(uname -r); modules: $(cut -d' ' -f1 /proc/modules | grep -E '^(cardsnoop|simgpu)$' | tr '\n' ' '))"
 
+# simgpu's snoop node: card0-snoop, unless the kernel has other DRM drivers
+# built in that came first.
+SNOOP=$(ls /dev/dri/card*-snoop 2>/dev/null | head -n 1)
+SNOOP=${SNOOP:-/dev/dri/card0-snoop}
+CARD=$(basename "$SNOOP" -snoop)
+
 step "The GPU, and who may open its snoop node"
 say "simgpu is cardsnoop's reference DRM driver: a GPU without hardware," \
-    "with VRAM in a PCI BAR.  The snoop node /dev/dri/card0-snoop gets the" \
+    "with VRAM in a PCI BAR.  The snoop node $SNOOP gets the" \
     "render node's group and mode, as udev/70-cardsnoop.rules does:"
 chgrp render /dev/dri/card* /dev/dri/renderD*
 chmod 0660 /dev/dri/card* /dev/dri/renderD*
-ls -l /dev/dri | sed -n 's/^/   /; /card0\|renderD/p'
-if [ -c /dev/dri/card0-snoop ] && id -nG alice | grep -qw render; then
-	pass "card0-snoop exists; alice is in group render"
+ls -l /dev/dri | sed -n "s/^/   /; /$CARD\\|renderD/p"
+if [ -c "$SNOOP" ] && id -nG alice | grep -qw render; then
+	pass "$CARD-snoop exists; alice is in group render"
 else
-	fail "no /dev/dri/card0-snoop, or alice is not in group render"
+	fail "no $SNOOP, or alice is not in group render"
 fi
 
 step "A GPU program: buffers, an IB, a submission through the kernel ring"
