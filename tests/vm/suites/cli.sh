@@ -172,7 +172,7 @@ check "list -c 7: no such GPU, status 1" \
 
 run as alice cardsnoop clients
 check "clients: alice sees her target with its client id and memory" \
-	sh -c "[ $rc = 0 ] && grep -Eq '^ *$T +simgpu-app +[0-9]+ +0 +simgpu +[0-9]+ +system:[0-9.]+M vram:64K' $W/out"
+	sh -c "[ $rc = 0 ] && grep -Eq '^ *$T +simgpu-app +[0-9]+ +$SG_N +simgpu +[0-9]+ +system:[0-9.]+M vram:64K' $W/out"
 check "clients: not root's processes" sh -c "! grep -q '^ *$ROOTP ' $W/out"
 run as alice cardsnoop clients $T --json
 check "clients PID --json: memory per region in bytes" \
@@ -222,8 +222,8 @@ run as alice cardsnoop maps $TWO --client $CID
 check "maps --client picks the DRM file by its drm-client-id" sh -c "[ $rc = 0 ]"
 run as alice cardsnoop maps $TWO --client 9999
 check "maps --client of no such client: status 1" sh -c "[ $rc = 1 ] && [ -s $W/err ]"
-run as alice cardsnoop maps $T -c 0 --vm 0 -o VA -n
-check "maps -c 0 --vm 0: the client's only VM" sh -c "[ $rc = 0 ] && [ \$(wc -l < $W/out) = 4 ]"
+run as alice cardsnoop maps $T -c $SG_N --vm 0 -o VA -n
+check "maps -c N --vm 0: the client's only VM" sh -c "[ $rc = 0 ] && [ \$(wc -l < $W/out) = 4 ]"
 run as alice cardsnoop maps $T --vm 77
 check "maps --vm of no such VM: status 1" sh -c "[ $rc = 1 ] && [ -s $W/err ]"
 run as alice cardsnoop maps $T -c 3
