@@ -64,6 +64,68 @@ static void cardsnoop_zap(struct cardsnoop_file *cf, u64 start, u64 end)
 		unmap_mapping_range(cf->inode->i_mapping, start, end - start, 1);
 }
 
+/**
+ * cardsnoop_populated_mark() - note that PTEs of [@va, @va + @len) may exist
+ * @cf: the snoop file
+ * @va: first VA (file offset)
+ * @len: bytes, not 0
+ *
+ * Context: the VM's sequence lock held for read, before the PTEs are
+ * inserted.  May allocate (GFP_KERNEL), as the snapshot xarray does.
+ * Return: 0 or -ENOMEM.
+ */
+int cardsnoop_populated_mark(struct cardsnoop_file *cf, u64 va, u64 len)
+{
+	unsigned long idx = va >> CARDSNOOP_POP_SHIFT;
+	unsigned long last = (va + len - 1) >> CARDSNOOP_POP_SHIFT;
+	int err;
+
+	for (; idx <= last; idx++) {
+		if (xa_load(&cf->populated, idx))
+			continue;
+		err = xa_err(xa_store(&cf->populated, idx, xa_mk_value(0),
+				      GFP_KERNEL));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * cardsnoop_zap_populated_locked() - zap [@start, @end) if @cf may map any of it
+ * @cf: the snoop file
+ * @start: first VA
+ * @end: end VA (exclusive), U64_MAX for the rest of the VA space
+ *
+ * Granules wholly inside the range are forgotten once zapped; the others
+ * stay marked (other pages of theirs may still be mapped).
+ *
+ * Context: the VM's sequence lock held for write, so that no fault inserts
+ * PTEs between the lookup and the zap.
+ */
+void cardsnoop_zap_populated_locked(struct cardsnoop_file *cf, u64 start,
+				    u64 end)
+{
+	unsigned long idx = start >> CARDSNOOP_POP_SHIFT;
+	unsigned long first, last;
+	void *entry;
+
+	if (end <= start ||
+	    !xa_find(&cf->populated, &idx,
+		     (end - 1) >> CARDSNOOP_POP_SHIFT, XA_PRESENT))
+		return;
+	cardsnoop_zap(cf, start, end);
+
+	first = DIV_ROUND_UP_ULL(start, 1ull << CARDSNOOP_POP_SHIFT);
+	last = end >> CARDSNOOP_POP_SHIFT;	/* exclusive */
+	if (end == U64_MAX)
+		last = ULONG_MAX;
+	if (first >= last)
+		return;
+	xa_for_each_range(&cf->populated, idx, entry, first, last - 1)
+		xa_erase(&cf->populated, idx);
+}
+
 static int cardsnoop_next_fn(void *arg, const struct cardsnoop_mapping *m)
 {
 	u64 *next = arg;
@@ -603,6 +665,7 @@ void cardsnoop_snapshots_free(struct cardsnoop_file *cf)
 {
 	cardsnoop_snapshots_drop_locked(cf, 0, U64_MAX, false);
 	xa_destroy(&cf->snapshots);
+	xa_destroy(&cf->populated);
 }
 
 /*
@@ -777,6 +840,7 @@ static pgprot_t cardsnoop_prot(struct vm_area_struct *vma,
  * result is the fault's.  Sequence lock held.
  */
 static vm_fault_t cardsnoop_fault_pages_locked(struct vm_fault *vmf,
+					       struct cardsnoop_file *cf, u64 va,
 					       const struct cardsnoop_extent *ext)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -788,6 +852,8 @@ static vm_fault_t cardsnoop_fault_pages_locked(struct vm_fault *vmf,
 
 	nr = min_t(unsigned long, nr, max(cardsnoop_fault_around_pages, 1u));
 	nr = min_t(unsigned long, nr, (vma->vm_end - addr) >> PAGE_SHIFT);
+	if (cardsnoop_populated_mark(cf, va, (u64)nr << PAGE_SHIFT))
+		return VM_FAULT_OOM;
 	for (i = 0; i < nr; i++, addr += PAGE_SIZE) {
 		ret = vmf_insert_pfn_prot(vma, addr,
 					  page_to_pfn(ext->pages[i]), prot);
@@ -840,6 +906,8 @@ static vm_fault_t cardsnoop_fault_vram_locked(struct vm_fault *vmf,
 			atomic64_inc(&cf->stats.snapshot_faults);
 		}
 	}
+	if (cardsnoop_populated_mark(cf, ext->va & PAGE_MASK, PAGE_SIZE))
+		return VM_FAULT_OOM;
 	return vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK,
 			      page_to_pfn(snap->page));
 }
@@ -943,7 +1011,8 @@ retry:
 	switch (ext.backing) {
 	case CARDSNOOP_BACKING_PAGES:
 		/* Write to a present PTE: nothing to track for live pages. */
-		ret = mkwrite ? 0 : cardsnoop_fault_pages_locked(vmf, &ext);
+		ret = mkwrite ? 0 : cardsnoop_fault_pages_locked(vmf, cf, va,
+								 &ext);
 		break;
 	case CARDSNOOP_BACKING_VRAM:
 	case CARDSNOOP_BACKING_TTM_ACCESS:
@@ -959,8 +1028,12 @@ retry:
 		}
 		break;
 	case CARDSNOOP_BACKING_ZERO:
-		ret = write ? VM_FAULT_SIGBUS :
-			      vmf_insert_pfn(vma, vmf->address & PAGE_MASK,
+		if (write)
+			ret = VM_FAULT_SIGBUS;
+		else if (cardsnoop_populated_mark(cf, va, PAGE_SIZE))
+			ret = VM_FAULT_OOM;
+		else
+			ret = vmf_insert_pfn(vma, vmf->address & PAGE_MASK,
 					     my_zero_pfn(vmf->address));
 		break;
 	default:

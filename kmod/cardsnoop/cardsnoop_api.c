@@ -411,7 +411,7 @@ struct cardsnoop_inval __cardsnoop_invalidate_begin(struct cardsnoop_vm *vm,
 
 	list_for_each_entry(cf, &vm->attachments, vm_link) {
 		atomic64_inc(&cf->stats.invalidations);
-		unmap_mapping_range(cf->inode->i_mapping, start, end - start, 1);
+		cardsnoop_zap_populated_locked(cf, start, end);
 		cardsnoop_snapshots_drop_locked(cf, start, end, true);
 	}
 	up_write(&vm->lock);

@@ -178,6 +178,16 @@ struct cardsnoop_file {
 	 */
 	struct xarray snapshots;
 
+	/**
+	 * @populated: the 64 KiB granules (VA >> %CARDSNOOP_POP_SHIFT) in
+	 * which this file may have PTEs.  Marked under the sequence lock (read
+	 * side) before a fault inserts PTEs; looked up and cleared under it
+	 * (write side) by invalidations, which skip the zap when no granule
+	 * of their range is marked (a bind or unbind where the snooper never
+	 * looked costs no page-table walk and no TLB flush).
+	 */
+	struct xarray populated;
+
 	/** @snap_lock: protects @snap_lru, @snap_bytes and snapshot flags. */
 	spinlock_t snap_lock;
 
@@ -273,6 +283,12 @@ loff_t cardsnoop_seek_data(struct cardsnoop_file *cf, loff_t pos, bool hole);
 int cardsnoop_mmap(struct cardsnoop_file *cf, struct vm_area_struct *vma);
 int cardsnoop_sync(struct cardsnoop_file *cf, u64 start, u64 end,
 		   bool discard, u64 *dropped);
+/* Granule of &cardsnoop_file.populated. */
+#define CARDSNOOP_POP_SHIFT	16
+
+int cardsnoop_populated_mark(struct cardsnoop_file *cf, u64 va, u64 len);
+void cardsnoop_zap_populated_locked(struct cardsnoop_file *cf, u64 start,
+				    u64 end);
 void cardsnoop_snapshots_drop_locked(struct cardsnoop_file *cf, u64 start,
 				     u64 end, bool count_discard);
 void cardsnoop_snapshots_free(struct cardsnoop_file *cf);

@@ -108,6 +108,7 @@ static int cardsnoop_open(struct inode *inode, struct file *filp)
 	INIT_LIST_HEAD(&cf->vm_link);
 	INIT_LIST_HEAD(&cf->dev_link);
 	xa_init(&cf->snapshots);
+	xa_init(&cf->populated);
 	spin_lock_init(&cf->snap_lock);
 	INIT_LIST_HEAD(&cf->snap_lru);
 	spin_lock_init(&cf->ev_lock);
