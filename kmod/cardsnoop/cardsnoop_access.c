@@ -906,7 +906,9 @@ static vm_fault_t cardsnoop_fault_vram_locked(struct vm_fault *vmf,
 			atomic64_inc(&cf->stats.snapshot_faults);
 		}
 	}
-	if (cardsnoop_populated_mark(cf, ext->va & PAGE_MASK, PAGE_SIZE))
+	/* The PTE goes at the faulting page, whatever the extent says. */
+	if (cardsnoop_populated_mark(cf, (u64)vmf->pgoff << PAGE_SHIFT,
+				     PAGE_SIZE))
 		return VM_FAULT_OOM;
 	return vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK,
 			      page_to_pfn(snap->page));
