@@ -104,6 +104,18 @@ static void cardsnoop_event_broadcast(struct cardsnoop_vm *vm,
 	up_read(&vm->lock);
 }
 
+/* The BIND record of mapping @m, live (@flags 0) or replayed. */
+static struct cardsnoop_event
+cardsnoop_bind_event(const struct cardsnoop_mapping *m, u32 flags)
+{
+	return (struct cardsnoop_event){
+		.type = CARDSNOOP_EVENT_BIND, .flags = flags,
+		.va = m->va, .size = m->size, .bo_id = m->bo_id,
+		.data = m->bo_offset, .placement = m->placement,
+		.kind = m->kind, .arg = m->perms,
+	};
+}
+
 /**
  * __cardsnoop_event_bind() - slow path of cardsnoop_event_bind()
  * @vm: the VM
@@ -114,11 +126,7 @@ static void cardsnoop_event_broadcast(struct cardsnoop_vm *vm,
 void __cardsnoop_event_bind(struct cardsnoop_vm *vm,
 			    const struct cardsnoop_mapping *m)
 {
-	struct cardsnoop_event ev = {
-		.type = CARDSNOOP_EVENT_BIND, .va = m->va, .size = m->size,
-		.bo_id = m->bo_id, .data = m->bo_offset,
-		.placement = m->placement, .kind = m->kind, .arg = m->perms,
-	};
+	struct cardsnoop_event ev = cardsnoop_bind_event(m, 0);
 
 	cardsnoop_event_broadcast(vm, &ev);
 }
@@ -215,12 +223,8 @@ EXPORT_SYMBOL_GPL(__cardsnoop_event_fault);
 static int cardsnoop_replay_fn(void *arg, const struct cardsnoop_mapping *m)
 {
 	struct cardsnoop_file *cf = arg;
-	struct cardsnoop_event ev = {
-		.type = CARDSNOOP_EVENT_BIND, .flags = CARDSNOOP_EVENT_REPLAY,
-		.va = m->va, .size = m->size, .bo_id = m->bo_id,
-		.data = m->bo_offset, .placement = m->placement,
-		.kind = m->kind, .arg = m->perms,
-	};
+	struct cardsnoop_event ev = cardsnoop_bind_event(m,
+							 CARDSNOOP_EVENT_REPLAY);
 
 	spin_lock(&cf->ev_lock);
 	cardsnoop_event_push_locked(cf, &ev);
