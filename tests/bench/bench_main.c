@@ -58,6 +58,17 @@ unsigned long bench_scaled(unsigned long n, unsigned long min)
 	return s < min ? min : s;
 }
 
+/* Pair @i's rates, measured. */
+static void bench_record_pair(struct bench_fig *f, unsigned int i, double ra,
+			      double rb)
+{
+	f->a.samples[i] = ra;
+	f->b.samples[i] = rb;
+	f->done = i + 1;
+	bench_log("%s pair %u: %s %.4g, %s %.4g", f->name, i,
+		  f->a.label, ra, f->b.label, rb);
+}
+
 int bench_pairs(struct bench_fig *f, bench_run_fn a, bench_run_fn b,
 		void *ctx)
 {
@@ -77,11 +88,7 @@ int bench_pairs(struct bench_fig *f, bench_run_fn a, bench_run_fn b,
 		}
 		if (ra < 0 || rb < 0)
 			return -1;
-		f->a.samples[i] = ra;
-		f->b.samples[i] = rb;
-		f->done = i + 1;
-		bench_log("%s pair %u: %s %.4g, %s %.4g", f->name, i,
-			  f->a.label, ra, f->b.label, rb);
+		bench_record_pair(f, i, ra, rb);
 	}
 	return 0;
 }
@@ -130,11 +137,7 @@ int bench_pairs_steps(struct bench_fig *f, const struct bench_steps *s,
 	for (i = 0; i < f->pairs; i++) {
 		if (steps_pair(s, ctx, &ra, &rb))
 			return -1;
-		f->a.samples[i] = ra;
-		f->b.samples[i] = rb;
-		f->done = i + 1;
-		bench_log("%s pair %u: %s %.4g, %s %.4g", f->name, i,
-			  f->a.label, ra, f->b.label, rb);
+		bench_record_pair(f, i, ra, rb);
 	}
 	return 0;
 }
