@@ -2451,8 +2451,15 @@ static void run_fuzz(int nprocs, uint64_t nops)
 	cs_tap(!fsh->violations,
 	       "badinput: fuzz: every error was one the docs allow for the call (%llu violations)",
 	       (unsigned long long)fsh->violations);
+	if (total < nops * nprocs)
+		/* Which process fell short, by its own count and the total's. */
+		for (i = 0; i < nprocs; i++)
+			cs_diag("fuzz process %d: %llu of %llu operations, last: %s",
+				i, (unsigned long long)atomic_load(&fsh->progress[i]),
+				(unsigned long long)nops, fsh->op[i]);
 	cs_tap(total >= nops * nprocs && total >= cs_scaled(&args, 50000, 5000),
-	       "badinput: fuzz: at least %llu operations (%llu)",
+	       "badinput: fuzz: all %llu operations counted, and at least %llu (%llu)",
+	       (unsigned long long)(nops * nprocs),
 	       (unsigned long long)cs_scaled(&args, 50000, 5000),
 	       (unsigned long long)total);
 }
