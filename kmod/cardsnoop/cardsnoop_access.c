@@ -801,7 +801,10 @@ static void cardsnoop_snapshots_reclaim(struct cardsnoop_file *cf,
 			/* Write-locked: writeback needs only exclusion. */
 			if (cardsnoop_snapshot_writeback_locked(cf, vm, snap))
 				continue;
+			atomic64_add(PAGE_SIZE,
+				     &cf->stats.reclaim_writeback_bytes);
 		}
+		atomic64_add(PAGE_SIZE, &cf->stats.reclaimed_bytes);
 		cardsnoop_zap(cf, snap->va, snap->va + PAGE_SIZE);
 		xa_erase(&cf->snapshots, snap->va >> PAGE_SHIFT);
 		cardsnoop_snapshot_free(cf, snap);

@@ -100,6 +100,16 @@ struct cardsnoop_counters {
 	atomic64_t discarded_bytes;
 	/** @writeback_bytes: dirty snapshot bytes written back to VRAM. */
 	atomic64_t writeback_bytes;
+	/**
+	 * @reclaimed_bytes: snapshot bytes dropped to stay under
+	 * snapshot_limit_mb, dirty ones written back first.
+	 */
+	atomic64_t reclaimed_bytes;
+	/**
+	 * @reclaim_writeback_bytes: the part of @writeback_bytes that reclaim
+	 * wrote back (at a fault, not at fsync or REFRESH).
+	 */
+	atomic64_t reclaim_writeback_bytes;
 };
 
 /**

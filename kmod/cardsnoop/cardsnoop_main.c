@@ -895,6 +895,10 @@ static void cardsnoop_show_fdinfo(struct seq_file *m, struct file *filp)
 		   atomic64_read(&st->writeback_bytes));
 	seq_printf(m, "cardsnoop-discarded-bytes:\t%lld\n",
 		   atomic64_read(&st->discarded_bytes));
+	seq_printf(m, "cardsnoop-reclaimed-bytes:\t%lld\n",
+		   atomic64_read(&st->reclaimed_bytes));
+	seq_printf(m, "cardsnoop-reclaim-writeback-bytes:\t%lld\n",
+		   atomic64_read(&st->reclaim_writeback_bytes));
 }
 
 static struct dentry *cardsnoop_debugfs_root;

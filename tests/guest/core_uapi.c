@@ -31,8 +31,21 @@
 static int gfd = -1;	/* simgpu render node: the "target" is ourselves */
 static int sfd = -1;	/* snoop node of that GPU, not attached */
 
+/* The snapshot cache limit of cardsnoop, in MiB (module default 64). */
+static void set_snapshot_limit(const char *mb)
+{
+	FILE *f = fopen("/sys/module/cardsnoop/parameters/snapshot_limit_mb",
+			"w");
+
+	ck_assert_msg(f, "snapshot_limit_mb: %s", strerror(errno));
+	ck_assert_int_ge(fputs(mb, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Every test starts with the default limit, whatever one before it failed. */
 static void setup(void)
 {
+	set_snapshot_limit("64");
 	gfd = sg_open(0);
 	ck_assert_msg(gfd >= 0, "no simgpu render node: %s", strerror(-gfd));
 	sfd = snoop_open_for(gfd);
@@ -1062,13 +1075,8 @@ START_TEST(vram_snapshot_limit)
 	uint64_t size = 4 * SZ_1M;
 	volatile uint8_t *snoop;
 	uint64_t i, sum = 0;
-	FILE *f;
 
-	/* 1 MiB limit for this test; restored by the fixture of the suite. */
-	f = fopen("/sys/module/cardsnoop/parameters/snapshot_limit_mb", "w");
-	ck_assert_ptr_nonnull(f);
-	fputs("1", f);
-	fclose(f);
+	set_snapshot_limit("1");	/* setup() restores 64 */
 	attach_self(0);
 	make_bo(VA_A, size, SIMGPU_PLACEMENT_VRAM, 0, 9, NULL);
 	snoop = mmap(NULL, size, PROT_READ, MAP_SHARED, sfd, VA_A);
@@ -1079,10 +1087,43 @@ START_TEST(vram_snapshot_limit)
 			 (long long)SZ_1M);
 	ck_assert_int_ge(fdinfo_value(sfd, "cardsnoop-snapshot-faults"),
 			 (long long)(size / SZ_4K));
-	f = fopen("/sys/module/cardsnoop/parameters/snapshot_limit_mb", "w");
-	fputs("64", f);
-	fclose(f);
+	/* What is not held any more was reclaimed; none of it was dirty. */
+	ck_assert_int_ge(fdinfo_value(sfd, "cardsnoop-reclaimed-bytes"),
+			 (long long)(size - SZ_1M));
+	ck_assert_int_eq(fdinfo_value(sfd, "cardsnoop-reclaim-writeback-bytes"),
+			 0);
 	(void)sum;
+}
+END_TEST
+
+/* Reclaim writes dirty snapshots back before dropping them: nothing lost. */
+START_TEST(vram_snapshot_limit_dirty)
+{
+	uint64_t size = 4 * SZ_1M, i;
+	uint32_t *snoop, *cpu;
+
+	set_snapshot_limit("1");
+	attach_self(0);
+	make_bo(VA_A, size, SIMGPU_PLACEMENT_VRAM, 0, 9, (void **)&cpu);
+	snoop = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, sfd,
+		     VA_A);
+	ck_assert_ptr_ne(snoop, MAP_FAILED);
+	for (i = 0; i < size / 4; i += SZ_4K / 4)
+		snoop[i + 7] = 0xd1000000u | (uint32_t)(i / (SZ_4K / 4));
+	ck_assert_int_le(fdinfo_value(sfd, "cardsnoop-snapshot-bytes"),
+			 (long long)SZ_1M);
+	/* All but at most the last 1 MiB reached VRAM without an fsync. */
+	ck_assert_int_ge(fdinfo_value(sfd, "cardsnoop-reclaim-writeback-bytes"),
+			 (long long)(size - SZ_1M));
+	ck_assert_int_ge(fdinfo_value(sfd, "cardsnoop-reclaimed-bytes"),
+			 (long long)(size - SZ_1M));
+	ck_assert_int_eq(fsync(sfd), 0);
+	for (i = 0; i < size / 4; i += SZ_4K / 4)
+		ck_assert_uint_eq(cpu[i + 7],
+				  0xd1000000u | (uint32_t)(i / (SZ_4K / 4)));
+	ck_assert_int_eq(fdinfo_value(sfd, "cardsnoop-writeback-bytes"),
+			 (long long)size);
+	ck_assert_int_eq(fdinfo_value(sfd, "cardsnoop-discarded-bytes"), 0);
 }
 END_TEST
 
@@ -1412,6 +1453,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, vram_snapshot_discarded_on_unbind);
 	tcase_add_test(tc, vram_snapshot_refresh_discard);
 	tcase_add_test(tc, vram_snapshot_limit);
+	tcase_add_test(tc, vram_snapshot_limit_dirty);
 
 	TC("canonical");
 	tcase_add_test(tc, canonical_high_half);
