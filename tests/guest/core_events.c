@@ -48,15 +48,10 @@ static void teardown(void)
 
 static void set_param(const char *name, unsigned long v)
 {
-	char path[128];
-	FILE *f;
+	char val[32];
 
-	snprintf(path, sizeof(path), "/sys/module/cardsnoop/parameters/%s",
-		 name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "%lu\n", v);
-	ck_assert_int_eq(fclose(f), 0);
+	snprintf(val, sizeof(val), "%lu\n", v);
+	ck_assert_int_eq(cardsnoop_param_set(name, val), 0);
 }
 
 /* Read up to @max records without waiting; return how many. */

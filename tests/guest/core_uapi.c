@@ -31,21 +31,10 @@
 static int gfd = -1;	/* simgpu render node: the "target" is ourselves */
 static int sfd = -1;	/* snoop node of that GPU, not attached */
 
-/* The snapshot cache limit of cardsnoop, in MiB (module default 64). */
-static void set_snapshot_limit(const char *mb)
-{
-	FILE *f = fopen("/sys/module/cardsnoop/parameters/snapshot_limit_mb",
-			"w");
-
-	ck_assert_msg(f, "snapshot_limit_mb: %s", strerror(errno));
-	ck_assert_int_ge(fputs(mb, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 /* Every test starts with the default limit, whatever one before it failed. */
 static void setup(void)
 {
-	set_snapshot_limit("64");
+	ck_assert_int_eq(cardsnoop_param_set("snapshot_limit_mb", "64"), 0);
 	gfd = sg_open(0);
 	ck_assert_msg(gfd >= 0, "no simgpu render node: %s", strerror(-gfd));
 	sfd = snoop_open_for(gfd);
@@ -1076,7 +1065,8 @@ START_TEST(vram_snapshot_limit)
 	volatile uint8_t *snoop;
 	uint64_t i, sum = 0;
 
-	set_snapshot_limit("1");	/* setup() restores 64 */
+	/* setup() restores 64 */
+	ck_assert_int_eq(cardsnoop_param_set("snapshot_limit_mb", "1"), 0);
 	attach_self(0);
 	make_bo(VA_A, size, SIMGPU_PLACEMENT_VRAM, 0, 9, NULL);
 	snoop = mmap(NULL, size, PROT_READ, MAP_SHARED, sfd, VA_A);
@@ -1102,7 +1092,7 @@ START_TEST(vram_snapshot_limit_dirty)
 	uint64_t size = 4 * SZ_1M, i;
 	uint32_t *snoop, *cpu;
 
-	set_snapshot_limit("1");
+	ck_assert_int_eq(cardsnoop_param_set("snapshot_limit_mb", "1"), 0);
 	attach_self(0);
 	make_bo(VA_A, size, SIMGPU_PLACEMENT_VRAM, 0, 9, (void **)&cpu);
 	snoop = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, sfd,

@@ -1433,19 +1433,6 @@ static void rows_engine_bounds(void)
 	end("long commands");
 }
 
-static void set_param(const char *name, const char *val)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/cardsnoop/parameters/%s",
-		 name);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(val, f);
-		fclose(f);
-	}
-}
 
 /* In a child with a 10 s alarm: 0 if @va of a fresh mapping reads. */
 static int read_mapped_in_child(off_t va, size_t off)
@@ -1483,30 +1470,30 @@ static void rows_params(void)
 	int s2;
 
 	begin("module parameters");
-	set_param("snapshot_limit_mb", "0");
+	cardsnoop_param_set("snapshot_limit_mb", "0");
 	row_result("snapshot_limit_mb 0: a VRAM page reads and writes", 0,
 		   read_mapped_in_child(vram, 8));
 	row_result("snapshot_limit_mb 0: a load across two VRAM pages", 0,
 		   read_mapped_in_child(vram, PAGE - 4));
-	set_param("snapshot_limit_mb", "1");
+	cardsnoop_param_set("snapshot_limit_mb", "1");
 	row_result("snapshot_limit_mb 1: a load across two VRAM pages", 0,
 		   read_mapped_in_child(vram, PAGE - 4));
-	set_param("snapshot_limit_mb", "64");
-	set_param("fault_around_pages", "0");
+	cardsnoop_param_set("snapshot_limit_mb", "64");
+	cardsnoop_param_set("fault_around_pages", "0");
 	row_result("fault_around_pages 0: a load across two system pages", 0,
 		   read_mapped_in_child(sys, PAGE - 4));
-	set_param("fault_around_pages", "4294967295");
+	cardsnoop_param_set("fault_around_pages", "4294967295");
 	row_result("fault_around_pages ~0: a load across two system pages", 0,
 		   read_mapped_in_child(sys, PAGE - 4));
-	set_param("fault_around_pages", "64");
-	set_param("events_max", "0");
+	cardsnoop_param_set("fault_around_pages", "64");
+	cardsnoop_param_set("events_max", "0");
 	s2 = snoop_open_for(E.g);
 	row_result("events_max 0: ATTACH", 0,
 		   -snoop_attach(s2, E.g, 0, 0, NULL));
 	row_result("events_max 0: EVENTS", 0,
 		   xio(s2, CARDSNOOP_IOCTL_EVENTS, &a));
 	close(s2);
-	set_param("events_max", "16384");
+	cardsnoop_param_set("events_max", "16384");
 	end("boundaries of snapshot_limit_mb, fault_around_pages, events_max");
 }
 

@@ -1724,8 +1724,6 @@ static void phase_read(uint64_t want_reads, uint64_t want_ops,
 	       timed_out ? ", time limit reached" : "");
 }
 
-static void set_snapshot_limit(const char *mb);
-
 /*
  * The write phase; with @reclaim, over a 2 MiB arena with a 1 MiB
  * snapshot cache, so that faults also write dirty snapshots back
@@ -1753,7 +1751,7 @@ static void phase_write(uint64_t want_writes, uint64_t limit_s, bool reclaim)
 	wreclaim = reclaim;
 	wslots = reclaim ? NSLOT : 8;
 	min_stores = reclaim ? 4 * (NSLOT - 8) * SLOT_PAGES : 0;
-	set_snapshot_limit(reclaim ? "1" : "64");
+	cardsnoop_param_set("snapshot_limit_mb", reclaim ? "1" : "64");
 	start = cs_now_ns();
 
 	atomic_store(&sh->stop, 0);
@@ -1779,7 +1777,7 @@ static void phase_write(uint64_t want_writes, uint64_t limit_s, bool reclaim)
 	definite = definite_discards();
 	stat_add(ST_W_DEFINITE, definite);
 
-	set_snapshot_limit("64");
+	cardsnoop_param_set("snapshot_limit_mb", "64");
 	cs_diag("%s: %llu ms; target ops %llu; pwrite %llu, mmap stores %llu, fsync %llu; words checked %llu, snooper words found %llu",
 		name, (unsigned long long)(cs_now_ns() - start) / 1000000,
 		(unsigned long long)stat_get(ST_TGT_OPS),
@@ -1822,17 +1820,6 @@ static void phase_write(uint64_t want_writes, uint64_t limit_s, bool reclaim)
 	       "%s: snapshot writes discarded by an invalidation are counted (%llu certain, fdinfo %llu bytes)",
 	       name, (unsigned long long)definite,
 	       (unsigned long long)stat_get(ST_W_DISCARDED));
-}
-
-static void set_snapshot_limit(const char *mb)
-{
-	FILE *f = fopen("/sys/module/cardsnoop/parameters/snapshot_limit_mb",
-			"w");
-
-	if (f) {
-		fputs(mb, f);
-		fclose(f);
-	}
 }
 
 int main(int argc, char **argv)
@@ -1878,9 +1865,9 @@ int main(int argc, char **argv)
 
 	if (strcmp(phase, "write")) {
 		/* A small snapshot cache: reclaim runs under the mmap reads. */
-		set_snapshot_limit("1");
+		cardsnoop_param_set("snapshot_limit_mb", "1");
 		phase_read(want_reads, want_ops, limit);
-		set_snapshot_limit("64");
+		cardsnoop_param_set("snapshot_limit_mb", "64");
 	}
 	if (strcmp(phase, "read")) {
 		phase_write(want_writes, limit, false);

@@ -906,11 +906,7 @@ static int t_unbind_close_race(void *arg)
 		CHECK(i >= 0, "the device did not come back");
 		close(i);
 	}
-	f = fopen("/sys/module/cardsnoop/parameters/events_max", "w");
-	if (f) {
-		fputs(old_max, f);
-		fclose(f);
-	}
+	cardsnoop_param_set("events_max", old_max);
 	cs_diag("%d unbinds racing the close of %d attached, mapped files", rounds,
 		n);
 	CHECK(wait_hooks_off(), "hooks still enabled after every file closed");

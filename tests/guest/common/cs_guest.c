@@ -270,6 +270,25 @@ long long fdinfo_value(int fd, const char *key)
 	return v;
 }
 
+int cardsnoop_param_set(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/module/cardsnoop/parameters/%s",
+		 name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	/* sysfs checks the value when the stream is flushed. */
+	if (fputs(val, f) < 0)
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
 int snoop_hooks_enabled(void)
 {
 	char buf[32] = "";

@@ -52,6 +52,8 @@ int snoop_info(int sfd, struct cardsnoop_info *info);
 int snoop_resolve(int sfd, uint64_t va, struct cardsnoop_resolve *res);
 int snoop_refresh(int sfd, uint64_t va, uint64_t size, uint32_t flags,
 		  uint64_t *dropped);
+/* Write @val to cardsnoop's module parameter @name: 0 or -errno. */
+int cardsnoop_param_set(const char *name, const char *val);
 /* Value of a "cardsnoop-KEY:" line of /proc/self/fdinfo/@fd, or -1. */
 long long fdinfo_value(int fd, const char *key);
 /* Contents of /sys/kernel/debug/cardsnoop/hooks' first line. */
